@@ -1,0 +1,517 @@
+"""Calls for expressions of interest (waves), applications, their teams,
+requested datasets, attachments, submissions and the emails sent to teams."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .enums import (
+    ApplicantType,
+    ApplicationState,
+    EmailStatus,
+    Granularity,
+    Maturity,
+    QuestionKind,
+    TeamRole,
+)
+
+
+def _translated(obj, field):
+    language = (get_language() or "fr")[:2]
+    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_fr")
+
+
+class DataCharter(models.Model):
+    """A version of the data charter that applicants accept."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    text_fr = models.TextField(_("text (French, Markdown)"))
+    text_en = models.TextField(_("text (English, Markdown)"), blank=True)
+    published_on = models.DateField(_("published on"))
+
+    class Meta:
+        verbose_name = _("data charter")
+        verbose_name_plural = _("data charters")
+        ordering = ["-published_on"]
+
+    def __str__(self):
+        return self.version
+
+    @property
+    def text(self):
+        return _translated(self, "text")
+
+
+class CallQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def open_at(self, moment):
+        return self.published().filter(opens_at__lte=moment, closes_at__gt=moment)
+
+
+class Call(models.Model):
+    """One wave of the call for expressions of interest (AMI)."""
+
+    slug = models.SlugField(_("identifier"), max_length=80, unique=True)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    summary_fr = models.CharField(_("summary (French)"), max_length=500)
+    summary_en = models.CharField(_("summary (English)"), max_length=500, blank=True)
+    text_fr = models.TextField(_("text (French, Markdown)"))
+    text_en = models.TextField(_("text (English, Markdown)"), blank=True)
+    faq_fr = models.TextField(_("FAQ (French, Markdown)"), blank=True)
+    faq_en = models.TextField(_("FAQ (English, Markdown)"), blank=True)
+    eligible_types = models.JSONField(
+        _("eligible applicant types"),
+        default=list,
+        help_text=_("Values among the applicant types."),
+    )
+    themes = models.JSONField(_("themes"), default=list)
+    datasets = models.ManyToManyField(
+        "datasets.Dataset", related_name="calls", verbose_name=_("datasets offered")
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    review_starts_on = models.DateField(_("review starts on"), null=True, blank=True)
+    review_ends_on = models.DateField(_("review ends on"), null=True, blank=True)
+    results_on = models.DateField(_("results announced on"), null=True, blank=True)
+    charter = models.ForeignKey(
+        DataCharter,
+        on_delete=models.PROTECT,
+        related_name="calls",
+        verbose_name=_("data charter"),
+    )
+    # [{"key": "usefulness", "label_fr": "...", "label_en": "...", "weight": 20}, ...]
+    grid = models.JSONField(_("evaluation grid"), default=list, blank=True)
+    max_attachment_mb = models.PositiveSmallIntegerField(
+        _("largest attachment (MB)"), default=10
+    )
+    max_total_attachments_mb = models.PositiveSmallIntegerField(
+        _("attachments per application (MB)"), default=30
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-opens_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")),
+                name="call_opens_before_closing",
+            )
+        ]
+
+    def __str__(self):
+        return self.title_fr
+
+    @property
+    def title(self):
+        return _translated(self, "title")
+
+    @property
+    def summary(self):
+        return _translated(self, "summary")
+
+    @property
+    def text(self):
+        return _translated(self, "text")
+
+    @property
+    def faq(self):
+        return _translated(self, "faq")
+
+    def is_open_at(self, moment):
+        return self.is_published and self.opens_at <= moment < self.closes_at
+
+
+class ExtraQuestion(models.Model):
+    """A question a call adds to its application form."""
+
+    call = models.ForeignKey(
+        Call,
+        on_delete=models.CASCADE,
+        related_name="extra_questions",
+        verbose_name=_("call"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=QuestionKind.choices)
+    label_fr = models.CharField(_("question (French)"), max_length=300)
+    label_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    help_fr = models.CharField(_("help (French)"), max_length=500, blank=True)
+    help_en = models.CharField(_("help (English)"), max_length=500, blank=True)
+    # [{"value": "a", "label_fr": "...", "label_en": "..."}] for choice questions.
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("extra question")
+        verbose_name_plural = _("extra questions")
+        ordering = ["call", "position", "id"]
+
+    def __str__(self):
+        return self.label_fr
+
+    @property
+    def label(self):
+        return _translated(self, "label")
+
+    @property
+    def help(self):
+        return _translated(self, "help")
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def for_call(self, call):
+        return self.filter(call=call)
+
+    def in_state(self, *states):
+        return self.filter(state__in=states)
+
+    def submitted(self):
+        return self.exclude(
+            state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN]
+        )
+
+
+class Application(models.Model):
+    """A team's application to a call. Text fields save as drafts while typed."""
+
+    call = models.ForeignKey(
+        Call,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("call"),
+    )
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ApplicationState.choices,
+        default=ApplicationState.DRAFT,
+        db_index=True,
+    )
+    # Optimistic concurrency: every saved edit bumps it; a stale edit is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    # Organisation
+    organisation_name = models.CharField(
+        _("organisation name"), max_length=200, blank=True
+    )
+    applicant_type = models.CharField(
+        _("applicant type"), max_length=30, choices=ApplicantType.choices, blank=True
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    # Project
+    title = models.CharField(_("project title"), max_length=200, blank=True)
+    summary = models.TextField(_("short summary"), max_length=500, blank=True)
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    problem = models.TextField(_("the residents' problem"), blank=True)
+    proposed_service = models.TextField(_("the proposed service"), blank=True)
+    target_users = models.TextField(_("target users"), blank=True)
+    privacy_safeguards = models.TextField(
+        _("privacy and re-identification safeguards"), blank=True
+    )
+    ai_use = models.TextField(_("use of AI and how it is explained"), blank=True)
+    co_construction_plan = models.TextField(_("co-construction plan"), blank=True)
+    expected_impact = models.TextField(_("expected impact"), blank=True)
+    impact_indicators = models.JSONField(
+        _("impact indicators"), default=list, blank=True
+    )
+    maturity = models.CharField(
+        _("maturity"), max_length=20, choices=Maturity.choices, blank=True
+    )
+    milestones = models.TextField(_("milestones to the DemoDay"), blank=True)
+    sustainability = models.TextField(_("sustainability"), blank=True)
+    extra_answers = models.JSONField(
+        _("answers to the call's questions"), default=dict, blank=True
+    )
+
+    # Declarations
+    accepts_charter = models.BooleanField(_("I accept the data charter"), default=False)
+    accepts_privacy_notice = models.BooleanField(
+        _("I have read the privacy notice"), default=False
+    )
+    certifies_accuracy = models.BooleanField(
+        _("I certify the information is accurate"), default=False
+    )
+    charter_version = models.CharField(
+        _("charter version accepted"), max_length=20, blank=True
+    )
+
+    # Admissibility
+    inadmissibility_reason = models.TextField(
+        _("reason for inadmissibility"), blank=True
+    )
+    # Decision feedback written to the team.
+    decision_feedback = models.TextField(_("feedback to the team"), blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved at"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last saved by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["call", "state"])]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}".strip()
+
+
+class TeamMember(models.Model):
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="team",
+        verbose_name=_("application"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="team_memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=TeamRole.choices)
+    job_title = models.CharField(_("role in the project"), max_length=120, blank=True)
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["application", "-role", "joined_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "user"], name="team_member_once"
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(role=TeamRole.LEAD),
+                name="team_one_lead",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class TeamInvitation(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("team invitation")
+        verbose_name_plural = _("team invitations")
+        ordering = ["-created_at"]
+
+
+class RequestedDataset(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="requested_datasets"
+    )
+    dataset = models.ForeignKey(
+        "datasets.Dataset",
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name=_("dataset"),
+    )
+    purpose = models.TextField(_("purpose"), blank=True)
+    granularity = models.CharField(
+        _("granularity"),
+        max_length=10,
+        choices=Granularity.choices,
+        default=Granularity.HOUR,
+    )
+
+    class Meta:
+        verbose_name = _("requested dataset")
+        verbose_name_plural = _("requested datasets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "dataset"], name="dataset_requested_once"
+            )
+        ]
+
+
+def attachment_path(instance, filename):
+    # Never reuse the uploaded name on disk; it is kept in original_name.
+    return f"attachments/{instance.application_id}/{uuid.uuid4().hex}.pdf"
+
+
+class Attachment(models.Model):
+    """A PDF attached to an application (the pitch deck or another document)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    is_pitch_deck = models.BooleanField(_("pitch deck"), default=False)
+    question = models.ForeignKey(
+        ExtraQuestion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["application", "uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Submission(models.Model):
+    """The content of an application as submitted, frozen, with its fingerprint.
+
+    The jury sees the last submission made before the call's deadline.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="submissions"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    content = models.JSONField(_("content"))
+    sha256 = models.CharField(_("fingerprint (SHA-256)"), max_length=64)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["application", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "number"], name="submission_number_once"
+            )
+        ]
+
+
+class EmailTemplate(models.Model):
+    """An editable email organisers send to a selection of teams."""
+
+    slug = models.SlugField(_("identifier"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    subject_fr = models.CharField(_("subject (French)"), max_length=200)
+    subject_en = models.CharField(_("subject (English)"), max_length=200)
+    body_fr = models.TextField(_("body (French)"))
+    body_en = models.TextField(_("body (English)"))
+
+    class Meta:
+        verbose_name = _("email template")
+        verbose_name_plural = _("email templates")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SentEmail(models.Model):
+    """A record of every email sent to a team about its application."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.CASCADE,
+        related_name="emails",
+        null=True,
+        blank=True,
+    )
+    template = models.ForeignKey(
+        EmailTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    to = models.JSONField(_("recipients"), default=list)
+    subject = models.CharField(_("subject"), max_length=250)
+    body = models.TextField(_("body"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EmailStatus.choices,
+        default=EmailStatus.QUEUED,
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("sent email")
+        verbose_name_plural = _("sent emails")
+        ordering = ["-created_at"]
+
+
+class JuryMembership(models.Model):
+    """A seat on the jury of one call (filled in by the jury issue)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="jury")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="jury_memberships",
+    )
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("jury member")
+        verbose_name_plural = _("jury members")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "user"], name="jury_member_once")
+        ]

@@ -1,0 +1,62 @@
+"""Who may do what: predicates ``(user[, obj]) -> bool`` built with django-rules.
+
+Roles are rows: an ``OrganiserRole`` for the programme, a jury membership for a
+call (``user.jury_memberships``, added by the jury models). A project holder is
+any verified user who belongs to an application team.
+"""
+
+import rules
+from allauth.mfa.utils import is_mfa_enabled
+
+
+@rules.predicate
+def is_authenticated(user):
+    return bool(user and user.is_authenticated)
+
+
+@rules.predicate
+def is_organiser(user):
+    if not is_authenticated(user):
+        return False
+    cached = getattr(user, "_is_organiser", None)
+    if cached is None:
+        from .models import OrganiserRole
+
+        cached = OrganiserRole.objects.filter(user_id=user.pk).exists()
+        user._is_organiser = cached
+    return cached
+
+
+@rules.predicate
+def is_jury_member(user):
+    """True when the user sits on the jury of at least one call."""
+    if not is_authenticated(user):
+        return False
+    memberships = getattr(user, "jury_memberships", None)
+    return bool(memberships is not None and memberships.exists())
+
+
+@rules.predicate
+def has_verified_email(user):
+    if not is_authenticated(user):
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+has_backoffice_role = is_organiser | is_jury_member
+
+
+@rules.predicate
+def has_mfa(user):
+    return is_authenticated(user) and is_mfa_enabled(user)
+
+
+def requires_mfa(user):
+    """True when the user holds a role whose pages need two-factor authentication."""
+    return has_backoffice_role(user)
+
+
+rules.add_perm("portal.access_backoffice", has_backoffice_role)
+rules.add_perm("portal.manage_programme", is_organiser)

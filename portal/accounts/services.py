@@ -1,0 +1,109 @@
+"""Account writes: roles, profile, personal-data export and erasure (RGPD)."""
+
+from importlib import import_module
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from portal.audit.services import record_event
+
+from .models import OrganiserRole, User
+
+PORTAL_APPS = ("portal.accounts", "datasets", "applications", "workshops")
+
+
+def _personal_data_modules():
+    """Yield each portal app's ``personal_data`` module, where it has one."""
+    for config in apps.get_app_configs():
+        if config.name not in PORTAL_APPS:
+            continue
+        try:
+            yield import_module(f"{config.name}.personal_data")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.personal_data":
+                raise
+
+
+def grant_organiser_role(user, *, organisation, actor):
+    """Make ``user`` an organiser of the programme; idempotent. Audited."""
+    with transaction.atomic():
+        role, created = OrganiserRole.objects.get_or_create(
+            user=user,
+            defaults={"organisation": organisation, "granted_by": actor},
+        )
+        if created:
+            record_event("organiser.granted", actor=actor, target=user)
+    return role
+
+
+def update_profile(user, *, full_name, language, actor):
+    """Change the user's name and preferred language. Audited."""
+    with transaction.atomic():
+        before = {"full_name": user.full_name, "language": user.language}
+        user.full_name = full_name
+        user.language = language
+        user.save(update_fields=["full_name", "language"])
+        record_event(
+            "account.updated",
+            actor=actor,
+            target=user,
+            before=before,
+            after={"full_name": full_name, "language": language},
+        )
+    return user
+
+
+def export_personal_data(user):
+    """Return every piece of personal data the portal holds on ``user`` as a dict."""
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "language": user.language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_addresses": [
+                {"email": address.email, "verified": address.verified}
+                for address in EmailAddress.objects.filter(user=user)
+            ],
+            "organiser": hasattr(user, "organiser_role"),
+        },
+    }
+    for module in _personal_data_modules():
+        data.update(module.export_for(user))
+    return data
+
+
+def erase_user(user, *, actor):
+    """Erase ``user``'s personal data and close the account. Audited.
+
+    Each app's ``personal_data.erase_for`` anonymises what it must keep (for
+    instance a submitted application, kept for the call's record) and deletes
+    the rest. The account row stays, anonymised, so audit trails keep a target.
+    """
+    with transaction.atomic():
+        for module in _personal_data_modules():
+            module.erase_for(user)
+        EmailAddress.objects.filter(user=user).delete()
+        Authenticator.objects.filter(user=user).delete()
+        OrganiserRole.objects.filter(user=user).delete()
+        user.email = f"erased-{user.pk}@invalid.example"
+        user.full_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["email", "full_name", "is_active", "password"])
+        record_event("account.erased", actor=actor, target=user)
+    return user
+
+
+__all__ = [
+    "User",
+    "erase_user",
+    "export_personal_data",
+    "grant_organiser_role",
+    "update_profile",
+]

@@ -1,0 +1,41 @@
+"""Production settings: harden, and refuse to start without the secrets.
+
+Served by gunicorn behind a reverse proxy that terminates TLS, static files
+served by WhiteNoise, PostgreSQL and Redis named by their URLs.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+REQUIRED_ENVIRONMENT = ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL")
+_missing = [name for name in REQUIRED_ENVIRONMENT if not os.environ.get(name)]
+if _missing:
+    raise ImproperlyConfigured(
+        "Production refuses to start without: " + ", ".join(_missing)
+    )
+if not os.environ.get("DJANGO_ALLOWED_HOSTS"):
+    raise ImproperlyConfigured(
+        "Production refuses to start without: DJANGO_ALLOWED_HOSTS"
+    )
+
+DEBUG = False
+PORTAL_REQUIRE_MFA = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = True
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

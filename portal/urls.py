@@ -1,0 +1,38 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from portal import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("datasets.api.urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("mentions-legales/", views.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", views.privacy_notice, name="privacy_notice"),
+    path(
+        "accessibilite/",
+        views.accessibility_statement,
+        name="accessibility_statement",
+    ),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("comptes/", include("allauth.urls")),
+    path("mon-compte/", include("portal.accounts.urls")),
+    path("donnees/", include("datasets.urls")),
+    path("appels/", include("applications.urls")),
+    path("agenda/", include("workshops.urls")),
+    path("gestion/", include("portal.backoffice_urls")),
+    path("django-admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

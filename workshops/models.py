@@ -1,0 +1,1 @@
+"""Workshops and the DemoDay (a later issue)."""

@@ -136,6 +136,9 @@ else:
         }
     }
 
+# Sessions read from the cache first (Redis in production), the database second.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

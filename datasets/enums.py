@@ -14,6 +14,13 @@ class Aggregation(models.TextChoices):
     MAX = "max", _("maximum")
 
 
+class MetricScale(models.TextChoices):
+    """How values combine: decibels are averaged as energies, never arithmetically."""
+
+    LINEAR = "linear", _("linear")
+    DECIBEL = "decibel", _("decibel (logarithmic)")
+
+
 class Interval(models.TextChoices):
     QUARTER_HOUR = "15min", _("15 minutes")
     HOUR = "hour", _("hour")

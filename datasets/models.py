@@ -5,6 +5,8 @@ Readings carry only counts and levels: there is no field anywhere here for
 audio, images or identifiers of people, vehicles or devices.
 """
 
+import math
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,6 +19,7 @@ from .enums import (
     FeedbackStatus,
     IngestionSource,
     IngestionStatus,
+    MetricScale,
     Mounting,
     SensorKind,
     SensorStatus,
@@ -151,6 +154,14 @@ class Metric(TranslatedNameMixin, models.Model):
         choices=Aggregation.choices,
         default=Aggregation.AVG,
     )
+    # Decibel metrics: rollup ``total`` holds the sum of 10^(L/10) (acoustic
+    # energy), so the average level is 10*log10(total/count).
+    scale = models.CharField(
+        _("scale"),
+        max_length=10,
+        choices=MetricScale.choices,
+        default=MetricScale.LINEAR,
+    )
     # Small counts (night-time pedestrians, single-bay dwell) are only
     # published aggregated: below this threshold a fine value is withheld.
     min_published_count = models.PositiveSmallIntegerField(
@@ -174,6 +185,10 @@ class Metric(TranslatedNameMixin, models.Model):
 
     def __str__(self):
         return f"{self.dataset.slug}/{self.slug}"
+
+    @property
+    def is_decibel(self):
+        return self.scale == MetricScale.DECIBEL
 
 
 class Street(models.Model):
@@ -276,8 +291,13 @@ class Reading(models.Model):
     The finest step stored is the dataset's served step (15 minutes). Hourly and
     daily rollups are maintained at ingestion, so aggregate queries never scan
     this table.
+
+    The primary key is the natural key (sensor, metric, period_start): no
+    surrogate id column and no second index on a table of tens of millions of
+    rows; that one B-tree is the access path of every fine-grained query.
     """
 
+    pk = models.CompositePrimaryKey("sensor", "metric", "period_start")
     sensor = models.ForeignKey(Sensor, on_delete=models.PROTECT, related_name="+")
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
     period_start = models.DateTimeField()
@@ -286,18 +306,13 @@ class Reading(models.Model):
     class Meta:
         verbose_name = _("reading")
         verbose_name_plural = _("readings")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sensor", "metric", "period_start"],
-                name="reading_unique_period",
-            )
-        ]
 
 
 class RollupBase(models.Model):
     sensor = models.ForeignKey(Sensor, on_delete=models.PROTECT, related_name="+")
     metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
     count = models.PositiveIntegerField()
+    # Sum of the values; for decibel metrics the sum of 10^(L/10).
     total = models.FloatField()
     minimum = models.FloatField()
     maximum = models.FloatField()
@@ -307,33 +322,37 @@ class RollupBase(models.Model):
 
     @property
     def average(self):
-        return self.total / self.count if self.count else None
+        """The mean value (energy mean in dB for decibel metrics)."""
+        if not self.count:
+            return None
+        mean = self.total / self.count
+        if self.metric.is_decibel:
+            return 10 * math.log10(mean) if mean > 0 else None
+        return mean
 
 
 class HourlyRollup(RollupBase):
-    """Aggregates per hour. Paris hours are whole UTC hours, so DST needs nothing."""
+    """Aggregates per hour. Paris hours are whole UTC hours, so DST needs nothing.
 
+    Keyed by (sensor, metric, period_start) like readings.
+    """
+
+    pk = models.CompositePrimaryKey("sensor", "metric", "period_start")
     period_start = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sensor", "metric", "period_start"], name="hourly_unique_period"
-            )
-        ]
 
 
 class DailyRollup(RollupBase):
-    """Aggregates per Europe/Paris calendar day (23 or 25 hours on DST days)."""
+    """Aggregates per Europe/Paris calendar day (23 or 25 hours on DST days).
 
+    Keyed by (sensor, metric, day); the (metric, day) index serves the
+    dataset-wide queries (one metric, all its sensors, a year of days).
+    """
+
+    pk = models.CompositePrimaryKey("sensor", "metric", "day")
     day = models.DateField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["sensor", "metric", "day"], name="daily_unique_day"
-            )
-        ]
+        indexes = [models.Index(fields=["metric", "day"], name="daily_metric_day")]
 
 
 class SensorDayQuality(models.Model):

@@ -1,0 +1,40 @@
+"""Fill the French catalogue from the fragment files under locale/fragments/.
+
+Fragments are PO files (msgid in English, msgstr in French) written beside the
+code that adds the strings; this fills every empty or fuzzy msgstr of
+locale/fr/LC_MESSAGES/django.po that a fragment translates, then compiles.
+Usage: .venv/bin/python scripts/merge_translations.py
+"""
+
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def main():
+    known = {}
+    for fragment in sorted((ROOT / "locale" / "fragments").glob("*.po")):
+        for entry in polib.pofile(str(fragment)):
+            if entry.msgstr:
+                known.setdefault(entry.msgid, entry.msgstr)
+    catalogue = polib.pofile(str(CATALOGUE))
+    filled = 0
+    for entry in catalogue:
+        if (not entry.msgstr or entry.fuzzy) and entry.msgid in known:
+            entry.msgstr = known[entry.msgid]
+            if entry.fuzzy:
+                entry.flags.remove("fuzzy")
+            filled += 1
+    catalogue.save()
+    catalogue.save_as_mofile(str(CATALOGUE.with_suffix(".mo")))
+    missing = catalogue.untranslated_entries() + catalogue.fuzzy_entries()
+    print(f"filled {filled}; still missing {len(missing)}")
+    for entry in missing:
+        print("  MISSING:", entry.msgid[:100], entry.occurrences[:1])
+
+
+if __name__ == "__main__":
+    main()

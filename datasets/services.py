@@ -1,0 +1,228 @@
+"""Writes of the datasets app: the catalogue, feedback.
+
+Readings are written by ``datasets.ingestion.ingest`` only (see that package);
+rollups by ``datasets.rollups.refresh_rollups``; quality by
+``datasets.quality.refresh_quality``.
+"""
+
+import logging
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from portal.audit.services import record_event
+
+from . import reference
+from .enums import FeedbackStatus
+from .models import Dataset, DtprSheet, Feedback, Metric, ParkingZone, Sensor, Street
+
+logger = logging.getLogger(__name__)
+
+# Which feedback statuses may follow which.
+FEEDBACK_TRANSITIONS = {
+    FeedbackStatus.NEW: {FeedbackStatus.ANSWERED, FeedbackStatus.CLOSED},
+    FeedbackStatus.ANSWERED: {FeedbackStatus.CLOSED, FeedbackStatus.NEW},
+    FeedbackStatus.CLOSED: {FeedbackStatus.NEW},
+}
+
+
+@transaction.atomic
+def seed_catalogue():
+    """Write the reference catalogue (idempotent: ``update_or_create`` by slug/code).
+
+    Creates or updates the DTPR sheets, the five datasets and their metrics,
+    the 26 streets, the 40 parking zones and the 160 sensors from
+    ``datasets.reference``. Rows added by organisers are left alone. Returns
+    the number of rows of each kind.
+    """
+    sheets = {}
+    for row in reference.DTPR_SHEETS:
+        values = {k: v for k, v in row.items() if k != "slug"}
+        sheets[row["slug"]], _created = DtprSheet.objects.update_or_create(
+            slug=row["slug"], defaults=values
+        )
+
+    datasets = {}
+    metric_count = 0
+    for position, row in enumerate(reference.DATASETS):
+        dataset, _created = Dataset.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                "name_fr": row["name_fr"],
+                "name_en": row["name_en"],
+                "description_fr": row["description_fr"],
+                "description_en": row["description_en"],
+                "device_step_minutes": row["device_step_minutes"],
+                "finest_step_minutes": 15,
+                "licence": reference.LICENCE,
+                "licence_url": reference.LICENCE_URL,
+                "dtpr_sheet": sheets[row["slug"]],
+                "position": position,
+            },
+        )
+        datasets[row["slug"]] = dataset
+        for metric_position, metric in enumerate(row["metrics"]):
+            (slug, name_fr, name_en, unit, low, high, aggregation, scale, small) = (
+                metric
+            )
+            Metric.objects.update_or_create(
+                dataset=dataset,
+                slug=slug,
+                defaults={
+                    "name_fr": name_fr,
+                    "name_en": name_en,
+                    "unit": unit,
+                    "min_value": low,
+                    "max_value": high,
+                    "default_aggregation": aggregation,
+                    "scale": scale,
+                    "min_published_count": small,
+                    "position": metric_position,
+                },
+            )
+            metric_count += 1
+
+    streets = {}
+    for row in reference.street_rows():
+        streets[row["slug"]], _created = Street.objects.update_or_create(
+            slug=row["slug"],
+            defaults={"name": row["name"], "geometry": row["geometry"]},
+        )
+
+    zones = {}
+    for row in reference.zone_rows():
+        zones[row["code"]], _created = ParkingZone.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "street": streets[row["street"]],
+                "zone_type": row["zone_type"],
+                "capacity": row["capacity"],
+                "geometry": row["geometry"],
+            },
+        )
+
+    sensor_rows = reference.sensor_rows()
+    for row in sensor_rows:
+        sensor, _created = Sensor.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "kind": row["kind"],
+                "street": streets[row["street"]],
+                "parking_zone": zones.get(row["parking_zone"]),
+                "latitude": Decimal(str(row["latitude"])),
+                "longitude": Decimal(str(row["longitude"])),
+                "mounting": row["mounting"],
+                "installed_on": row["installed_on"],
+                "status": row["status"],
+            },
+        )
+        sensor.datasets.set([datasets[row["dataset"]]])
+
+    return {
+        "dtpr_sheets": len(sheets),
+        "datasets": len(datasets),
+        "metrics": metric_count,
+        "streets": len(streets),
+        "parking_zones": len(zones),
+        "sensors": len(sensor_rows),
+    }
+
+
+def submit_feedback(*, message, sensor=None, dataset=None, name="", email="",
+                    author=None):
+    """Record a resident's question or remark about a sensor or a dataset.
+
+    Raises ``ValidationError`` when the message is empty. Writes the audit
+    event ``feedback.submitted`` and, after commit, emails the organisers'
+    contact address (the DTPR sheet's feedback address when there is one).
+    """
+    message = (message or "").strip()
+    if not message:
+        raise ValidationError(_("Write a message."))
+    if sensor is not None and dataset is None:
+        dataset = sensor.datasets.first()
+    with transaction.atomic():
+        feedback = Feedback.objects.create(
+            sensor=sensor,
+            dataset=dataset,
+            name=(name or "").strip()[:120],
+            email=(email or "").strip(),
+            message=message[:3000],
+            author=author if author is not None and author.is_authenticated else None,
+        )
+        record_event(
+            "feedback.submitted",
+            actor=author,
+            target=feedback,
+            data={
+                "sensor": sensor.code if sensor else None,
+                "dataset": dataset.slug if dataset else None,
+            },
+        )
+        recipient = settings.PORTAL_CONTACT_EMAIL
+        if dataset is not None and dataset.dtpr_sheet.feedback_email:
+            recipient = dataset.dtpr_sheet.feedback_email
+        transaction.on_commit(
+            lambda: _notify_organisers(feedback.pk, recipient)
+        )
+    return feedback
+
+
+def _notify_organisers(feedback_id, recipient):
+    feedback = (
+        Feedback.objects.select_related("sensor", "dataset")
+        .filter(pk=feedback_id)
+        .first()
+    )
+    if feedback is None:
+        return
+    subject = _("New feedback about the sensors")
+    about = feedback.sensor.code if feedback.sensor else (
+        feedback.dataset.slug if feedback.dataset else "-"
+    )
+    body = "\n".join(
+        [
+            _("About: %(about)s") % {"about": about},
+            _("From: %(name)s %(email)s")
+            % {"name": feedback.name or "-", "email": feedback.email or ""},
+            "",
+            feedback.message,
+            "",
+            settings.SITE_URL + "/gestion/donnees/retours/",
+        ]
+    )
+    try:
+        send_mail(subject, body, None, [recipient])
+    except OSError:
+        logger.exception("Could not email feedback %s", feedback_id)
+
+
+def set_feedback_status(feedback, status, *, actor):
+    """Move a feedback to ``status`` (answered, closed, new again).
+
+    Raises ``ValidationError`` for a transition not in ``FEEDBACK_TRANSITIONS``.
+    Writes the audit event ``feedback.status_changed``.
+    """
+    status = FeedbackStatus(status)
+    with transaction.atomic():
+        feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+        before = feedback.status
+        if status not in FEEDBACK_TRANSITIONS[FeedbackStatus(before)]:
+            raise ValidationError(
+                _("This feedback cannot go from “%(before)s” to “%(after)s”.")
+                % {"before": before, "after": status}
+            )
+        feedback.status = status
+        feedback.save(update_fields=["status"])
+        record_event(
+            "feedback.status_changed",
+            actor=actor,
+            target=feedback,
+            before={"status": before},
+            after={"status": status.value},
+        )
+    return feedback

@@ -1,11 +1,13 @@
 """Account writes: roles, profile, personal-data export and erasure (RGPD)."""
 
+from datetime import timedelta
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.audit.services import record_event
@@ -100,10 +102,36 @@ def erase_user(user, *, actor):
     return user
 
 
+# The privacy notice promises it: an account unused for 3 years is erased.
+ACCOUNT_RETENTION_DAYS = 3 * 365
+
+
+def purge_inactive_accounts(*, now=None):
+    """Erase the accounts nobody has used for ``ACCOUNT_RETENTION_DAYS``.
+
+    Organisers and jury members keep their accounts while they hold the role.
+    Returns the number of accounts erased; safe to run twice.
+    """
+    now = now or timezone.now()
+    limit = now - timedelta(days=ACCOUNT_RETENTION_DAYS)
+    stale = (
+        User.objects.filter(is_active=True, date_joined__lt=limit)
+        .filter(Q(last_login__lt=limit) | Q(last_login__isnull=True))
+        .filter(organiser_role__isnull=True, jury_memberships__isnull=True)
+        .distinct()
+    )
+    erased = 0
+    for user in stale.iterator():
+        erase_user(user, actor=None)
+        erased += 1
+    return erased
+
+
 __all__ = [
     "User",
     "erase_user",
     "export_personal_data",
     "grant_organiser_role",
+    "purge_inactive_accounts",
     "update_profile",
 ]

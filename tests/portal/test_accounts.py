@@ -146,9 +146,7 @@ def test_backoffice_sends_anonymous_to_login(client):
 def test_profile_update_saves_language_and_is_audited(client, user):
     client.force_login(user)
 
-    client.post(
-        "/mon-compte/profil/", {"full_name": "Léa F.", "language": "en"}
-    )
+    client.post("/mon-compte/profil/", {"full_name": "Léa F.", "language": "en"})
 
     user.refresh_from_db()
     assert (user.full_name, user.language) == ("Léa F.", "en")
@@ -184,3 +182,30 @@ def test_erase_account_needs_the_email_and_removes_personal_data(client, user):
     assert not user.has_usable_password()
     assert not EmailAddress.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(verb="account.erased").count() == 1
+
+
+@pytest.mark.django_db
+def test_purge_erases_only_accounts_unused_past_retention(organiser):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.accounts.tasks import purge_inactive_accounts_task
+
+    old = timezone.now() - timedelta(days=3 * 365 + 1)
+    stale = make_user("ancien@example.org")
+    recent = make_user("recent@example.org")
+    User.objects.filter(pk__in=[stale.pk, organiser.pk]).update(
+        date_joined=old, last_login=old
+    )
+    User.objects.filter(pk=recent.pk).update(date_joined=old, last_login=timezone.now())
+
+    assert purge_inactive_accounts_task.apply().get() == 1
+    assert purge_inactive_accounts_task.apply().get() == 0
+
+    stale.refresh_from_db()
+    recent.refresh_from_db()
+    organiser.refresh_from_db()
+    assert stale.email.startswith("erased-")
+    assert recent.email == "recent@example.org"
+    assert organiser.email == "claire@example.org"

@@ -77,7 +77,8 @@ def test_settings_postgresql_and_redis_from_environment():
 
 
 @pytest.mark.parametrize(
-    "missing", ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS"]
+    "missing",
+    ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS"],
 )
 def test_production_settings_refuse_to_start_without_secret(missing):
     env = {

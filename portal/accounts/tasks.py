@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .services import purge_inactive_accounts
+
+
+@shared_task(name="accounts.purge_inactive_accounts")
+def purge_inactive_accounts_task():
+    """Erase accounts unused past the stated retention (the privacy notice)."""
+    return purge_inactive_accounts()

@@ -209,3 +209,17 @@ def test_purge_erases_only_accounts_unused_past_retention(organiser):
     assert stale.email.startswith("erased-")
     assert recent.email == "recent@example.org"
     assert organiser.email == "claire@example.org"
+
+
+@pytest.mark.django_db
+def test_backoffice_sends_jury_member_without_mfa_to_mfa_setup(client, user):
+    from applications.models import JuryMembership
+    from tests.applications.factories import CallFactory
+
+    JuryMembership.objects.create(call=CallFactory(), user=user)
+    client.force_login(user)
+
+    response = client.get("/gestion/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/comptes/2fa/totp/activate/")

@@ -1,6 +1,28 @@
 """Reads over calls and applications that depend on time or on the viewer."""
 
-from .models import Call
+import datetime
+from collections import Counter
+
+from django.db.models import Count, Min, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from datasets.models import Dataset
+from portal.audit.models import AuditEvent
+
+from .enums import ApplicantType, ApplicationState, TeamRole, Theme
+from .filters import ApplicationFilter
+from .models import (
+    Application,
+    Attachment,
+    Call,
+    RequestedDataset,
+    SentEmail,
+    Submission,
+    TeamMember,
+)
+
+S = ApplicationState
 
 
 def call_for_home_page(*, now):
@@ -10,4 +32,272 @@ def call_for_home_page(*, now):
         calls.open_at(now).order_by("closes_at").first()
         or calls.filter(opens_at__gt=now).order_by("opens_at").first()
         or calls.order_by("-closes_at").first()
+    )
+
+
+# --- Back office ---------------------------------------------------------------
+
+
+def calls_for_backoffice():
+    """Return every call, newest first, with its application counts by stage."""
+    return Call.objects.select_related("charter").annotate(
+        application_count=Count("applications"),
+        draft_count=Count("applications", filter=Q(applications__state=S.DRAFT)),
+        submitted_count=Count(
+            "applications",
+            filter=~Q(applications__state__in=[S.DRAFT, S.WITHDRAWN]),
+        ),
+        pending_count=Count("applications", filter=Q(applications__state=S.SUBMITTED)),
+    )
+
+
+def call_for_backoffice(slug):
+    """Return the call with this slug or raise Http404."""
+    try:
+        return Call.objects.select_related("charter").get(slug=slug)
+    except Call.DoesNotExist:
+        raise Http404 from None
+
+
+def _with_list_relations(queryset):
+    leads = TeamMember.objects.filter(role=TeamRole.LEAD).select_related("user")
+    return queryset.select_related("call").prefetch_related(
+        Prefetch(
+            "requested_datasets",
+            queryset=RequestedDataset.objects.select_related("dataset").order_by(
+                "dataset__position", "dataset__slug"
+            ),
+        ),
+        Prefetch("team", queryset=leads, to_attr="leads"),
+    )
+
+
+def applications_for_backoffice(call, *, params):
+    """Return the FilterSet of the call's applications filtered by ``params``.
+
+    ``filterset.qs`` holds the filtered, sorted applications with their lead and
+    requested datasets prefetched: a page costs the same number of queries
+    whatever its size. ``filterset.is_valid()`` tells whether the filters parsed.
+    """
+    queryset = _with_list_relations(Application.objects.for_call(call))
+    return ApplicationFilter(params, queryset=queryset, call=call)
+
+
+def filtered_applications(call, *, params):
+    """Return the filtered applications of the call (invalid filters: none)."""
+    filterset = applications_for_backoffice(call, params=params)
+    if not filterset.is_valid():
+        return Application.objects.none()
+    return filterset.qs
+
+
+def application_for_backoffice(call, reference):
+    """Return the call's application with everything its page shows, or 404.
+
+    An application of another call answers 404, whatever its reference.
+    """
+    queryset = Application.objects.filter(call=call).prefetch_related(
+        Prefetch(
+            "team",
+            queryset=TeamMember.objects.select_related("user").order_by(
+                "-role", "joined_at"
+            ),
+        ),
+        Prefetch(
+            "requested_datasets",
+            queryset=RequestedDataset.objects.select_related("dataset"),
+        ),
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.select_related("uploaded_by", "question"),
+        ),
+        Prefetch(
+            "submissions",
+            queryset=Submission.objects.select_related("submitted_by").order_by(
+                "-number"
+            ),
+        ),
+        Prefetch(
+            "emails",
+            queryset=SentEmail.objects.select_related("sent_by").order_by(
+                "-created_at"
+            ),
+        ),
+    )
+    try:
+        return queryset.select_related("call", "created_by", "updated_by").get(
+            reference=reference
+        )
+    except Application.DoesNotExist:
+        raise Http404 from None
+
+
+def application_history(application):
+    """Return the application's audit events, oldest first, with their actors."""
+    return list(
+        AuditEvent.objects.for_object(application)
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def latest_submission(application):
+    """Return the last submission of a prefetched application, or None."""
+    submissions = list(application.submissions.all())
+    return max(submissions, key=lambda s: s.number) if submissions else None
+
+
+def admissibility_checks(application):
+    """Return the automatic pre-checks of the admissibility gates.
+
+    A list of dicts ``{"key", "label", "passed", "detail"}``: eligible applicant
+    type, at least one dataset, the Batignolles perimeter (the applicant's
+    declaration: checked by a person), the charter accepted, complete.
+    """
+    from django.utils.translation import gettext as _
+
+    call = application.call
+    requested = list(application.requested_datasets.all())
+    offered = {d.pk for d in call.datasets.all()}
+    missing = _missing_fields(application)
+    return [
+        {
+            "key": "eligible_type",
+            "label": _("Eligible applicant type"),
+            "passed": bool(application.applicant_type)
+            and application.applicant_type in (call.eligible_types or []),
+            "detail": application.get_applicant_type_display()
+            or _("No applicant type given."),
+        },
+        {
+            "key": "uses_dataset",
+            "label": _("Uses at least one OpenBatignolles dataset"),
+            "passed": any(r.dataset_id in offered for r in requested),
+            "detail": ", ".join(r.dataset.name for r in requested)
+            or _("No dataset requested."),
+        },
+        {
+            "key": "perimeter",
+            "label": _("Targets the Batignolles perimeter"),
+            "passed": None,
+            "detail": _("To be checked by reading the project."),
+        },
+        {
+            "key": "charter",
+            "label": _("Accepts the data charter"),
+            "passed": application.accepts_charter,
+            "detail": (
+                _("Version %(version)s accepted.")
+                % {"version": application.charter_version or call.charter.version}
+            )
+            if application.accepts_charter
+            else _("The charter was not accepted."),
+        },
+        {
+            "key": "complete",
+            "label": _("Complete"),
+            "passed": not missing,
+            "detail": " ".join(str(message) for message in missing)
+            or _("Every required field is filled in."),
+        },
+    ]
+
+
+def _missing_fields(application):
+    from .services import completeness_problems
+
+    return [message for _name, message in completeness_problems(application)]
+
+
+def _paris_date(moment):
+    return timezone.localtime(moment).date()
+
+
+def call_overview(call, *, now=None):
+    """Return the key figures and chart series of a call.
+
+    Counts states, submitted applications by theme, applicant type and requested
+    dataset, the cumulative number of applications submitted per day from the
+    opening to the deadline (or today), and the drafts still open. A fixed
+    number of queries whatever the number of applications.
+    """
+    now = now or timezone.now()
+    applications = Application.objects.for_call(call)
+    by_state = dict(
+        applications.values_list("state").annotate(n=Count("id")).order_by()
+    )
+    submitted = applications.submitted()
+
+    theme_counter = Counter()
+    for themes in submitted.values_list("themes", flat=True):
+        theme_counter.update(t for t in (themes or []) if t)
+    by_theme = [(label, theme_counter.get(value, 0)) for value, label in Theme.choices]
+
+    type_counts = dict(
+        submitted.values_list("applicant_type").annotate(n=Count("id")).order_by()
+    )
+    by_type = [
+        (label, type_counts.get(value, 0)) for value, label in ApplicantType.choices
+    ]
+
+    dataset_counts = dict(
+        RequestedDataset.objects.filter(application__in=submitted)
+        .values_list("dataset_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    datasets = list(Dataset.objects.filter(Q(calls=call) | Q(pk__in=dataset_counts)))
+    datasets = sorted(set(datasets), key=lambda d: (d.position, d.slug))
+    by_dataset = [(d.name, dataset_counts.get(d.pk, 0)) for d in datasets]
+
+    # The first submission of each application dates its arrival.
+    firsts = (
+        Submission.objects.filter(application__call=call)
+        .exclude(application__state=S.WITHDRAWN)
+        .values("application_id")
+        .annotate(first=Min("submitted_at"))
+        .order_by()
+    )
+    per_day = Counter(_paris_date(row["first"]) for row in firsts)
+    start = _paris_date(call.opens_at)
+    end = _paris_date(min(call.closes_at, max(now, call.opens_at)))
+    timeline = []
+    total = 0
+    day = start
+    while day <= end:
+        total += per_day.get(day, 0)
+        timeline.append((day, per_day.get(day, 0), total))
+        day += datetime.timedelta(days=1)
+
+    drafts = list(
+        applications.filter(state=S.DRAFT)
+        .select_related("updated_by")
+        .order_by("-updated_at")[:50]
+    )
+    return {
+        "total": sum(by_state.values()),
+        "by_state": [
+            (value, label, by_state.get(value, 0)) for value, label in S.choices
+        ],
+        "submitted_count": sum(
+            n for state, n in by_state.items() if state not in (S.DRAFT, S.WITHDRAWN)
+        ),
+        "draft_count": by_state.get(S.DRAFT, 0),
+        "pending_count": by_state.get(S.SUBMITTED, 0),
+        "by_theme": by_theme,
+        "by_type": by_type,
+        "by_dataset": by_dataset,
+        "timeline": timeline,
+        "drafts": drafts,
+        "is_open": call.is_open_at(now),
+        "days_left": max((call.closes_at - now).days, 0),
+    }
+
+
+def sent_emails_for_call(call):
+    """Return the emails sent to the teams of the call's applications, newest first."""
+    return (
+        SentEmail.objects.filter(application__call=call)
+        .select_related("application", "template", "sent_by")
+        .order_by("-created_at", "-id")
     )

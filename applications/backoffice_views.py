@@ -1,0 +1,619 @@
+"""The organiser back office of the calls (under /gestion/appels/).
+
+``BackOfficeMFAMiddleware`` already turned away users without a back-office
+role (404) and required two-factor authentication; each view here also
+requires the organiser role (a jury member gets 403).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.accounts.permissions import is_organiser
+
+from . import selectors, services
+from .backoffice_forms import (
+    DEFAULT_GRID,
+    AdmissibilityForm,
+    CallForm,
+    DecisionForm,
+    EmailTemplateForm,
+    ExtraQuestionFormSet,
+    GridFormSet,
+    TeamEmailForm,
+)
+from .enums import APPLICATION_TRANSITIONS, ApplicationState
+from .exports import application_pdf, iter_applications_csv
+from .models import EmailTemplate, SentEmail
+
+S = ApplicationState
+PAGE_SIZE = 25
+
+
+def organiser_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_organiser(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _error_messages(error):
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error)]
+
+
+# --- Calls ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@organiser_required
+def call_list(request):
+    calls = selectors.calls_for_backoffice()
+    return render(
+        request,
+        "applications/backoffice/call_list.html",
+        {"calls": calls, "now": timezone.now()},
+    )
+
+
+def _question_data(formset):
+    questions = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue
+        if not hasattr(form, "cleaned_data"):
+            continue
+        data = form.question_fields()
+        data["id"] = form.instance.pk
+        data["delete"] = formset._should_delete_form(form)
+        if not data["id"] and data["delete"]:
+            continue
+        questions.append(data)
+    return questions
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def call_edit(request, slug=None):
+    call = selectors.call_for_backoffice(slug) if slug else None
+    if request.method == "POST":
+        form = CallForm(request.POST, instance=call)
+        grid_formset = GridFormSet(request.POST, prefix="grid")
+        question_formset = ExtraQuestionFormSet(
+            request.POST, instance=call, prefix="questions"
+        )
+        if form.is_valid() and grid_formset.is_valid() and question_formset.is_valid():
+            saved = services.save_call(
+                call,
+                fields=form.call_fields(),
+                datasets=form.cleaned_data["datasets"],
+                grid=grid_formset.grid(),
+                questions=_question_data(question_formset),
+                actor=request.user,
+            )
+            messages.success(request, _("The call is saved."))
+            return redirect("applications_bo:call_overview", slug=saved.slug)
+    else:
+        initial = {}
+        if call is None:
+            initial = {"eligible_types": [], "themes": []}
+        form = CallForm(instance=call, initial=initial)
+        grid = call.grid if call and call.grid else DEFAULT_GRID
+        grid_formset = GridFormSet(prefix="grid", initial=grid)
+        question_formset = ExtraQuestionFormSet(instance=call, prefix="questions")
+    return render(
+        request,
+        "applications/backoffice/call_form.html",
+        {
+            "call": call,
+            "form": form,
+            "grid_formset": grid_formset,
+            "question_formset": question_formset,
+        },
+    )
+
+
+@require_POST
+@organiser_required
+def call_publish(request, slug):
+    call = selectors.call_for_backoffice(slug)
+    try:
+        if request.POST.get("action") == "unpublish":
+            services.unpublish_call(call, actor=request.user)
+            messages.success(request, _("The call is no longer published."))
+        else:
+            services.publish_call(call, actor=request.user)
+            messages.success(request, _("The call is published."))
+    except services.CallError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    return redirect("applications_bo:call_overview", slug=call.slug)
+
+
+def _chart(kind, labels, label, values, *, title):
+    return {
+        "type": kind,
+        "data": {
+            "labels": [str(x) for x in labels],
+            "datasets": [{"label": str(label), "data": list(values)}],
+        },
+        "options": {
+            "plugins": {
+                "title": {"display": True, "text": str(title)},
+                "legend": {"display": kind == "line"},
+            },
+            "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}},
+        },
+    }
+
+
+@require_http_methods(["GET"])
+@organiser_required
+def call_overview(request, slug):
+    call = selectors.call_for_backoffice(slug)
+    overview = selectors.call_overview(call)
+    timeline = overview["timeline"]
+    charts = {
+        "timeline": _chart(
+            "line",
+            [day.isoformat() for day, _n, _t in timeline],
+            _("Applications submitted (cumulative)"),
+            [total for _d, _n, total in timeline],
+            title=_("Applications over time up to the deadline"),
+        ),
+        "themes": _chart(
+            "bar",
+            [label for label, _n in overview["by_theme"]],
+            _("Applications"),
+            [n for _l, n in overview["by_theme"]],
+            title=_("By theme"),
+        ),
+        "types": _chart(
+            "bar",
+            [label for label, _n in overview["by_type"]],
+            _("Applications"),
+            [n for _l, n in overview["by_type"]],
+            title=_("By applicant type"),
+        ),
+        "datasets": _chart(
+            "bar",
+            [label for label, _n in overview["by_dataset"]],
+            _("Applications"),
+            [n for _l, n in overview["by_dataset"]],
+            title=_("By requested dataset"),
+        ),
+    }
+    return render(
+        request,
+        "applications/backoffice/call_overview.html",
+        {
+            "call": call,
+            "overview": overview,
+            "charts": charts,
+            "questions": call.extra_questions.all(),
+            "datasets": call.datasets.all(),
+        },
+    )
+
+
+# --- Applications -----------------------------------------------------------------
+
+
+def _querystring(request, **overrides):
+    params = request.GET.copy()
+    for key, value in overrides.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+SORT_COLUMNS = [
+    ("reference", "reference"),
+    ("title", "title"),
+    ("organisation", "organisation"),
+    ("type", "type"),
+    ("state", "state"),
+    ("submitted", "submitted"),
+    ("updated", "updated"),
+]
+
+
+@require_http_methods(["GET"])
+@organiser_required
+def application_list(request, slug):
+    call = selectors.call_for_backoffice(slug)
+    filterset = selectors.applications_for_backoffice(call, params=request.GET)
+    applications = filterset.qs if filterset.is_valid() else filterset.qs.none()
+    paginator = Paginator(applications, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    current_sort = request.GET.get("sort", "")
+    sort_links = {}
+    for key, field in SORT_COLUMNS:
+        descending = current_sort == field
+        sort_links[key] = {
+            "url": "?"
+            + _querystring(
+                request, sort=("-" + field) if descending else field, page=None
+            ),
+            "active": current_sort in (field, "-" + field),
+            "descending": current_sort == "-" + field,
+        }
+    return render(
+        request,
+        "applications/backoffice/application_list.html",
+        {
+            "call": call,
+            "filterset": filterset,
+            "page": page,
+            "sort_links": sort_links,
+            "filters_query": _querystring(request, page=None),
+            "page_query": _querystring(request, page=None),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@organiser_required
+def application_export(request, slug):
+    call = selectors.call_for_backoffice(slug)
+    applications = selectors.filtered_applications(call, params=request.GET)
+    response = StreamingHttpResponse(
+        iter_applications_csv(applications), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="candidatures-{call.slug}-{stamp}.csv"'
+    )
+    return response
+
+
+def _application_context(call, application, **forms):
+    submission = selectors.latest_submission(application)
+    allowed = APPLICATION_TRANSITIONS[S(application.state)]
+    context = {
+        "call": call,
+        "application": application,
+        "submission": submission,
+        "submission_fields": _submission_fields(submission),
+        "live_fields": _live_fields(application),
+        "team": list(application.team.all()),
+        "requested": list(application.requested_datasets.all()),
+        "attachments": list(application.attachments.all()),
+        "history": selectors.application_history(application),
+        "checks": selectors.admissibility_checks(application),
+        "emails": list(application.emails.all()),
+        "can_decide_admissibility": bool(allowed & {S.ADMISSIBLE, S.INADMISSIBLE}),
+        "can_start_review": S.UNDER_REVIEW in allowed,
+        "can_decide": bool(allowed & {S.RETAINED, S.WAITING_LIST, S.NOT_RETAINED}),
+        "admissibility_form": forms.get("admissibility_form") or AdmissibilityForm(),
+        "decision_form": forms.get("decision_form") or _decision_form(application),
+    }
+    return context
+
+
+def _decision_form(application, data=None):
+    form = DecisionForm(data)
+    allowed = APPLICATION_TRANSITIONS[S(application.state)]
+    form.fields["decision"].choices = [
+        (value, label)
+        for value, label in form.fields["decision"].choices
+        if value in allowed
+    ]
+    return form
+
+
+LIVE_FIELDS = [
+    "organisation_name",
+    "applicant_type",
+    "siret",
+    "website",
+    "title",
+    "summary",
+    "themes",
+    "problem",
+    "proposed_service",
+    "target_users",
+    "privacy_safeguards",
+    "ai_use",
+    "co_construction_plan",
+    "expected_impact",
+    "impact_indicators",
+    "maturity",
+    "milestones",
+    "sustainability",
+    "accepts_charter",
+    "accepts_privacy_notice",
+    "certifies_accuracy",
+    "charter_version",
+]
+
+
+def _display(value):
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list | tuple):
+        return "\n".join(
+            ", ".join(f"{k}: {v}" for k, v in item.items())
+            if isinstance(item, dict)
+            else str(item)
+            for item in value
+        )
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {v}" for k, v in value.items())
+    return value
+
+
+def _live_fields(application):
+    """The live (draft) content as (label, value) pairs."""
+    from .enums import Theme
+
+    themes = dict(Theme.choices)
+    rows = []
+    for name in LIVE_FIELDS:
+        field = application._meta.get_field(name)
+        if field.choices:
+            value = getattr(application, f"get_{name}_display")()
+        elif name == "themes":
+            value = ", ".join(str(themes.get(t, t)) for t in application.themes or [])
+        else:
+            value = _display(getattr(application, name))
+        rows.append((field.verbose_name, value))
+    for key, answer in (application.extra_answers or {}).items():
+        rows.append((key, _display(answer)))
+    return rows
+
+
+def _submission_fields(submission):
+    """The frozen content as (label, value) pairs, in the model's field order."""
+    if submission is None or not isinstance(submission.content, dict):
+        return []
+    from .models import Application
+
+    labels = {
+        f.name: f.verbose_name
+        for f in Application._meta.get_fields()
+        if hasattr(f, "verbose_name")
+    }
+    return [
+        (labels.get(key, key), _display(value))
+        for key, value in submission.content.items()
+    ]
+
+
+@require_http_methods(["GET"])
+@organiser_required
+def application_detail(request, slug, reference):
+    call = selectors.call_for_backoffice(slug)
+    application = selectors.application_for_backoffice(call, reference)
+    return render(
+        request,
+        "applications/backoffice/application_detail.html",
+        _application_context(call, application),
+    )
+
+
+def _detail_url(call, application):
+    return reverse(
+        "applications_bo:application_detail",
+        kwargs={"slug": call.slug, "reference": application.reference},
+    )
+
+
+@require_POST
+@organiser_required
+def application_admissibility(request, slug, reference):
+    call = selectors.call_for_backoffice(slug)
+    application = selectors.application_for_backoffice(call, reference)
+    form = AdmissibilityForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == AdmissibilityForm.ADMISSIBLE:
+                services.mark_admissible(application, actor=request.user)
+                messages.success(request, _("The application is admissible."))
+            else:
+                services.mark_inadmissible(
+                    application,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+                messages.success(
+                    request,
+                    _("The application is inadmissible; the team is told why."),
+                )
+            return redirect(_detail_url(call, application))
+        except services.ApplicationStateError as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+    context = _application_context(call, application, admissibility_form=form)
+    return render(
+        request,
+        "applications/backoffice/application_detail.html",
+        context,
+        status=400,
+    )
+
+
+@require_POST
+@organiser_required
+def application_start_review(request, slug, reference):
+    call = selectors.call_for_backoffice(slug)
+    application = selectors.application_for_backoffice(call, reference)
+    try:
+        services.start_review(application, actor=request.user)
+        messages.success(request, _("The application is now under review."))
+    except services.ApplicationStateError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    return redirect(_detail_url(call, application))
+
+
+@require_POST
+@organiser_required
+def application_decision(request, slug, reference):
+    call = selectors.call_for_backoffice(slug)
+    application = selectors.application_for_backoffice(call, reference)
+    form = _decision_form(application, request.POST)
+    if form.is_valid():
+        try:
+            services.decide_application(
+                application,
+                form.cleaned_data["decision"],
+                feedback=form.cleaned_data["feedback"],
+                actor=request.user,
+            )
+            messages.success(request, _("The decision is recorded; the team is told."))
+            return redirect(_detail_url(call, application))
+        except services.ApplicationStateError as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+    context = _application_context(call, application, decision_form=form)
+    return render(
+        request,
+        "applications/backoffice/application_detail.html",
+        context,
+        status=400,
+    )
+
+
+@require_http_methods(["GET"])
+@organiser_required
+def application_pdf_view(request, slug, reference):
+    call = selectors.call_for_backoffice(slug)
+    application = selectors.application_for_backoffice(call, reference)
+    submission_id = request.GET.get("submission")
+    submission = None
+    if submission_id:
+        submission = next(
+            (s for s in application.submissions.all() if str(s.pk) == submission_id),
+            None,
+        )
+        if submission is None:
+            raise Http404
+    pdf = application_pdf(application, submission=submission)
+    if pdf is None:
+        raise Http404
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{application.reference}.pdf"'
+    )
+    return response
+
+
+@require_http_methods(["GET"])
+@organiser_required
+def attachment_download(request, slug, reference, attachment_id):
+    call = selectors.call_for_backoffice(slug)
+    application = selectors.application_for_backoffice(call, reference)
+    attachment = get_object_or_404(application.attachments.all(), pk=attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type="application/pdf",
+    )
+
+
+# --- Emails to teams ----------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def team_email(request, slug):
+    call = selectors.call_for_backoffice(slug)
+    filterset = selectors.applications_for_backoffice(call, params=request.GET)
+    applications = list(filterset.qs) if filterset.is_valid() else []
+    form = TeamEmailForm(request.POST or request.GET or None)
+    preview = None
+    if form.is_valid() and applications:
+        template = form.cleaned_data["template"]
+        if request.method == "POST":
+            sent = services.queue_team_emails(
+                applications, template, actor=request.user
+            )
+            messages.success(
+                request,
+                _("%(count)s emails are queued.") % {"count": len(sent)},
+            )
+            return redirect("applications_bo:sent_email_list", slug=call.slug)
+        sample = SentEmail(
+            application=applications[0], template=template, kind="team_message"
+        )
+        preview = [
+            (code, *services.render_team_email(sample, language=code, name="Léa"))
+            for code in ("fr", "en")
+        ]
+    elif request.method == "POST" and not applications:
+        messages.error(request, _("No application matches these filters."))
+    return render(
+        request,
+        "applications/backoffice/team_email.html",
+        {
+            "call": call,
+            "filterset": filterset,
+            "applications": applications,
+            "form": form,
+            "preview": preview,
+            "filters_query": _querystring(request, template=None, page=None),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@organiser_required
+def sent_email_list(request, slug):
+    call = selectors.call_for_backoffice(slug)
+    paginator = Paginator(selectors.sent_emails_for_call(call), 50)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/backoffice/sent_email_list.html",
+        {"call": call, "page": page},
+    )
+
+
+@require_http_methods(["GET"])
+@organiser_required
+def template_list(request):
+    return render(
+        request,
+        "applications/backoffice/template_list.html",
+        {"templates": EmailTemplate.objects.all()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def template_edit(request, template_slug=None):
+    template = (
+        get_object_or_404(EmailTemplate, slug=template_slug) if template_slug else None
+    )
+    form = EmailTemplateForm(request.POST or None, instance=template)
+    if request.method == "POST" and form.is_valid():
+        services.save_email_template(
+            template, fields=dict(form.cleaned_data), actor=request.user
+        )
+        messages.success(request, _("The email template is saved."))
+        return redirect("applications_bo:template_list")
+    return render(
+        request,
+        "applications/backoffice/template_form.html",
+        {"template": template, "form": form},
+    )

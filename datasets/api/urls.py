@@ -1,5 +1,35 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
 
 app_name = "api"
-urlpatterns = [path("schema/", SpectacularAPIView.as_view(), name="schema")]
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        name="docs",
+    ),
+    path("datasets/", views.DatasetListView.as_view(), name="dataset-list"),
+    path(
+        "datasets/<slug:slug>/",
+        views.DatasetDetailView.as_view(),
+        name="dataset-detail",
+    ),
+    path("streets/", views.StreetListView.as_view(), name="street-list"),
+    path(
+        "streets/<slug:slug>/", views.StreetDetailView.as_view(), name="street-detail"
+    ),
+    path("sensors/", views.SensorListView.as_view(), name="sensor-list"),
+    path(
+        "sensors/<slug:code>/", views.SensorDetailView.as_view(), name="sensor-detail"
+    ),
+    path("latest/", views.LatestView.as_view(), name="latest"),
+    path("readings/", views.ReadingsView.as_view(), name="readings"),
+    path(
+        "readings/export.csv",
+        views.ReadingsExportView.as_view(),
+        name="readings-export",
+    ),
+]

@@ -284,7 +284,22 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["datasets.api.throttling.PortalRateThrottle"],
+    # Client IPs come from REMOTE_ADDR; behind N trusted proxies set N here.
+    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"])
+    if os.environ.get("API_NUM_PROXIES")
+    else None,
 }
+# Rate limits of the API ("N/s", "N/min", "N/hour", "N/day"; "none" to lift).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/min")
+API_USER_RATE = os.environ.get("API_USER_RATE", "6000/min")
+# Longest range per request of /api/v1/readings/, per interval (days).
+API_MAX_RANGE_DAYS = {"15min": 31, "hour": 366, "day": 3700}
+# Cache lifetimes (seconds) of readings responses: ranges reaching into the
+# current period, ranges ended less than a day ago, older ranges.
+API_CURRENT_MAX_AGE = 60
+API_RECENT_MAX_AGE = 300
+API_PAST_MAX_AGE = int(os.environ.get("API_PAST_MAX_AGE", "86400"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "OpenBatignolles API",
     "DESCRIPTION": "Open data from the 160 sensors of the Batignolles neighbourhood.",
@@ -293,6 +308,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "TAGS": [
+        {"name": "catalogue", "description": "Datasets, metrics, DTPR sheets."},
+        {"name": "places", "description": "Streets, sensors (GeoJSON)."},
+        {"name": "values", "description": "Latest values and readings."},
+    ],
 }
 
 # --- The programme ------------------------------------------------------------

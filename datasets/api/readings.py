@@ -1,0 +1,411 @@
+"""Reading the readings: resolve the catalogue, query the right table, build rows.
+
+15-minute values come from ``Reading``; hourly and daily values from the
+rollups (``count``, ``total``, ``minimum``, ``maximum``), from which every
+aggregation is derived: avg = total / count (decibel: 10·log10(total / count),
+``total`` holding acoustic energy), sum = total, min, max. Grouping several
+sensors adds the totals and counts in SQL, so the result stays exact.
+"""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, F, Max, Min, Sum
+from django.db.models.functions import Power
+from django.utils.translation import gettext as _
+
+from datasets.models import DailyRollup, HourlyRollup, Metric, Reading, Sensor, Street
+from datasets.selectors import aggregate_value
+
+from . import pagination
+from .params import PARIS, STEPS, ParameterError
+
+TIME_FIELDS = {"15min": "period_start", "hour": "period_start", "day": "day"}
+MODELS = {"15min": Reading, "hour": HourlyRollup, "day": DailyRollup}
+GROUP_FIELDS = {"sensor": "sensor_id", "street": "sensor__street_id", "all": None}
+CSV_COLUMNS = (
+    "period_start",
+    "period_end",
+    "dataset",
+    "metric",
+    "unit",
+    "sensor",
+    "street",
+    "value",
+    "count",
+)
+
+
+@dataclass
+class MetricInfo:
+    id: int
+    slug: str
+    dataset: str
+    unit: str
+    scale: str
+    agg: str
+    min_published_count: int
+
+    def as_meta(self):
+        return {
+            "dataset": self.dataset,
+            "metric": self.slug,
+            "unit": self.unit,
+            "scale": self.scale,
+            "agg": self.agg,
+        }
+
+
+@dataclass
+class Selection:
+    metrics: dict  # id -> MetricInfo
+    sensor_ids: list | None  # None: no restriction by sensor
+    sensor_labels: dict  # id -> (code, street slug)
+    street_labels: dict  # id -> slug
+
+
+def _unknown(parameter, value, allowed):
+    return ParameterError(
+        parameter,
+        _("Unknown %(name)s: %(value)s.") % {"name": parameter, "value": value},
+        allowed=sorted(allowed),
+    )
+
+
+def resolve_selection(params):
+    """Turn slugs and codes into ids; raise ParameterError for unknown ones.
+
+    Costs two to four small queries, whatever the size of the answer.
+    """
+    metrics_qs = Metric.objects.filter(dataset__is_published=True).select_related(
+        "dataset"
+    )
+    if params.dataset:
+        metrics_qs = metrics_qs.filter(dataset__slug=params.dataset)
+    sensor_rows = []
+    if params.sensors or params.streets or params.by == "sensor":
+        sensor_qs = Sensor.objects.values_list(
+            "id", "code", "street_id", "street__slug"
+        )
+        if params.sensors:
+            sensor_qs = sensor_qs.filter(code__in=params.sensors)
+        if params.streets:
+            sensor_qs = sensor_qs.filter(street__slug__in=params.streets)
+        sensor_rows = list(sensor_qs)
+    if params.sensors:
+        found = {row[1] for row in sensor_rows}
+        missing = [code for code in params.sensors if code not in found]
+        if missing and not params.streets:
+            raise _unknown(
+                "sensor", missing[0], Sensor.objects.values_list("code", flat=True)
+            )
+    street_labels = {}
+    if params.streets or params.by == "street":
+        streets = Street.objects.values_list("id", "slug")
+        if params.streets:
+            streets = streets.filter(slug__in=params.streets)
+        street_labels = dict(streets)
+        missing = set(params.streets) - set(street_labels.values())
+        if missing:
+            raise _unknown(
+                "street",
+                sorted(missing)[0],
+                Street.objects.values_list("slug", flat=True),
+            )
+
+    if params.sensors and not params.dataset and not params.metrics:
+        metrics_qs = metrics_qs.filter(
+            dataset__sensors__code__in=params.sensors
+        ).distinct()
+    if params.metrics:
+        metrics_qs = metrics_qs.filter(slug__in=params.metrics)
+    metric_rows = list(metrics_qs.order_by("dataset__position", "position", "slug"))
+    if params.dataset and not metric_rows and not params.metrics:
+        from datasets.models import Dataset
+
+        raise _unknown(
+            "dataset",
+            params.dataset,
+            Dataset.objects.published().values_list("slug", flat=True),
+        )
+    found = {metric.slug for metric in metric_rows}
+    missing = [slug for slug in params.metrics if slug not in found]
+    if missing:
+        from datasets.models import Dataset
+
+        if (
+            params.dataset
+            and not Dataset.objects.published().filter(slug=params.dataset).exists()
+        ):
+            raise _unknown(
+                "dataset",
+                params.dataset,
+                Dataset.objects.published().values_list("slug", flat=True),
+            )
+        allowed = Metric.objects.filter(dataset__is_published=True)
+        if params.dataset:
+            allowed = allowed.filter(dataset__slug=params.dataset)
+        raise _unknown("metric", missing[0], allowed.values_list("slug", flat=True))
+    if params.metrics and not params.dataset:
+        datasets = {metric.dataset_id for metric in metric_rows}
+        slugs = [metric.slug for metric in metric_rows]
+        if len(slugs) != len(set(slugs)) or (len(datasets) > 1 and params.by == "all"):
+            raise ParameterError(
+                "dataset",
+                _("Several datasets have this metric: name the dataset too."),
+            )
+
+    metrics = {}
+    for metric in metric_rows:
+        scale = getattr(metric, "scale", "linear") or "linear"
+        agg = params.agg or metric.default_aggregation
+        if agg == "sum" and scale == "decibel":
+            raise ParameterError(
+                "agg",
+                _(
+                    "agg=sum is not allowed for %(metric)s: decibel levels do "
+                    "not add up. Use avg, min or max."
+                )
+                % {"metric": metric.slug},
+                allowed=["avg", "min", "max"],
+            )
+        metrics[metric.id] = MetricInfo(
+            id=metric.id,
+            slug=metric.slug,
+            dataset=metric.dataset.slug,
+            unit=metric.unit,
+            scale=scale,
+            agg=agg,
+            min_published_count=metric.min_published_count,
+        )
+    sensor_ids = None
+    if params.sensors or params.streets:
+        sensor_ids = [row[0] for row in sensor_rows]
+    return Selection(
+        metrics=metrics,
+        sensor_ids=sensor_ids,
+        sensor_labels={row[0]: (row[1], row[3]) for row in sensor_rows},
+        street_labels=street_labels,
+    )
+
+
+def base_queryset(params, selection):
+    model = MODELS[params.interval]
+    time_field = TIME_FIELDS[params.interval]
+    queryset = model.objects.filter(metric_id__in=list(selection.metrics))
+    if selection.sensor_ids is not None:
+        queryset = queryset.filter(sensor_id__in=selection.sensor_ids)
+    if params.interval == "day":
+        queryset = queryset.filter(day__gte=params.start_day, day__lt=params.end_day)
+    else:
+        queryset = queryset.filter(
+            **{f"{time_field}__gte": params.start, f"{time_field}__lt": params.end}
+        )
+    return queryset
+
+
+def key_fields(params):
+    group = GROUP_FIELDS[params.by]
+    fields = [TIME_FIELDS[params.interval]]
+    if group:
+        fields.append(group)
+    fields.append("metric_id")
+    return fields
+
+
+def readings_queryset(params, selection, *, after=None, ordered_for_export=False):
+    """The values query: tuples ``(period, group, metric, count, total, min, max)``.
+
+    For 15-minute values of one sensor the tuple is ``(period, sensor, metric,
+    value)``. ``after`` is a cursor key; rows come in key order.
+    """
+    queryset = base_queryset(params, selection)
+    fields = key_fields(params)
+    if after is not None:
+        queryset = queryset.filter(pagination.after_key_q(fields, after))
+    order = fields
+    if ordered_for_export and params.by == "sensor":
+        # The unique index order: streams at once, no sort of a huge range.
+        order = ["sensor_id", "metric_id", fields[0]]
+    if params.by == "sensor":
+        if params.interval == "15min":
+            values = (fields[0], "sensor_id", "metric_id", "value")
+        else:
+            values = (
+                fields[0],
+                "sensor_id",
+                "metric_id",
+                "count",
+                "total",
+                "minimum",
+                "maximum",
+            )
+        return queryset.order_by(*order).values_list(*values)
+    group_values = [field for field in fields]
+    if params.interval == "15min":
+        decibel = any(m.scale == "decibel" for m in selection.metrics.values())
+        annotations = {
+            "n": Count("value"),
+            "total": Sum("value"),
+            "mn": Min("value"),
+            "mx": Max("value"),
+        }
+        if decibel:
+            annotations["energy"] = Sum(Power(10.0, F("value") / 10.0))
+    else:
+        annotations = {
+            "n": Sum("count"),
+            "total": Sum("total"),
+            "mn": Min("minimum"),
+            "mx": Max("maximum"),
+        }
+    names = list(annotations)
+    return (
+        queryset.values(*group_values)
+        .annotate(**annotations)
+        .order_by(*order)
+        .values_list(*group_values, *names)
+    )
+
+
+def period_bounds(period, interval):
+    """Start and end of a bucket, as ISO 8601 strings in Paris time."""
+    if interval == "day":
+        start = datetime.combine(period, time(0), tzinfo=PARIS)
+        end = datetime.combine(period + timedelta(days=1), time(0), tzinfo=PARIS)
+        return start.isoformat(), end.isoformat()
+    return (
+        period.astimezone(PARIS).isoformat(),
+        (period + STEPS[interval]).astimezone(PARIS).isoformat(),
+    )
+
+
+def _round(value):
+    return None if value is None else round(value, 3)
+
+
+def build_rows(raw_rows, params, selection):
+    """Yield ``(key, row dict)`` pairs from the values query's tuples."""
+    metrics = selection.metrics
+    sensors = selection.sensor_labels
+    streets = selection.street_labels
+    interval = params.interval
+    bounds_cache = {}
+    by = params.by
+    fine_grouped_decibel = (
+        interval == "15min"
+        and by != "sensor"
+        and any(m.scale == "decibel" for m in metrics.values())
+    )
+    for raw in raw_rows:
+        period = raw[0]
+        bounds = bounds_cache.get(period)
+        if bounds is None:
+            bounds = bounds_cache[period] = period_bounds(period, interval)
+        if by == "all":
+            group = None
+            metric = metrics[raw[1]]
+            rest = raw[2:]
+            key = (period, raw[1])
+        else:
+            group = raw[1]
+            metric = metrics[raw[2]]
+            rest = raw[3:]
+            key = (period, raw[1], raw[2])
+        sensor = street = None
+        if by == "sensor":
+            sensor, street = sensors.get(group, (None, None))
+        elif by == "street":
+            street = streets.get(group)
+        if interval == "15min" and by == "sensor":
+            count = 1
+            value = rest[0]
+            if metric.min_published_count and value < metric.min_published_count:
+                value = None  # small counts are only published aggregated
+        else:
+            count, total, minimum, maximum = rest[:4]
+            if fine_grouped_decibel and metric.scale == "decibel":
+                total = rest[4]
+            value = aggregate_value(
+                metric.agg, metric.scale, count, total, minimum, maximum
+            )
+        yield (
+            key,
+            {
+                "period_start": bounds[0],
+                "period_end": bounds[1],
+                "dataset": metric.dataset,
+                "metric": metric.slug,
+                "unit": metric.unit,
+                "sensor": sensor,
+                "street": street,
+                "value": _round(value),
+                "count": count,
+            },
+        )
+
+
+def cursor_key(key):
+    period = key[0]
+    text = period.isoformat()
+    return (text, *key[1:])
+
+
+def parse_cursor_key(params):
+    """The cursor's key with its period turned back into a date or datetime."""
+    if params.cursor is None:
+        return None
+    from datetime import date
+
+    text = params.cursor[0]
+    try:
+        if params.interval == "day":
+            period = date.fromisoformat(text)
+        else:
+            period = datetime.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(
+            "cursor",
+            _(
+                "This cursor is not valid for this query: use the 'next' "
+                "link of the previous page as it is."
+            ),
+        ) from None
+    return (period, *params.cursor[1:])
+
+
+def fetch_page(params, selection):
+    """One page of rows and the cursor key of the next page (or None)."""
+    after = parse_cursor_key(params)
+    if not selection.metrics or selection.sensor_ids == []:
+        return [], None
+    queryset = readings_queryset(params, selection, after=after)
+    raw = list(queryset[: params.page_size + 1])
+    more = len(raw) > params.page_size
+    rows = list(build_rows(raw[: params.page_size], params, selection))
+    next_key = cursor_key(rows[-1][0]) if more and rows else None
+    return [row for _key, row in rows], next_key
+
+
+def iterate_export(params, selection, *, chunk_size=5000):
+    """All rows of the range, streamed with a server-side cursor."""
+    if not selection.metrics or selection.sensor_ids == []:
+        return iter(())
+    queryset = readings_queryset(params, selection, ordered_for_export=True)
+    raw = queryset.iterator(chunk_size=chunk_size)
+    return (row for _key, row in build_rows(raw, params, selection))
+
+
+def metric_meta(selection):
+    return [metric.as_meta() for metric in selection.metrics.values()]
+
+
+def csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isfinite(value) and value == int(value):
+            return str(int(value))
+        return repr(value)
+    return str(value)

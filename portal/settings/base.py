@@ -150,8 +150,31 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# --- Sensor data ingestion (datasets) ----------------------------------------
+
+# The upstream sensor platform (pulled every 15 minutes when the URL is set).
+UPSTREAM_SENSOR_API_URL = os.environ.get("UPSTREAM_SENSOR_API_URL", "")
+UPSTREAM_SENSOR_API_TOKEN = os.environ.get("UPSTREAM_SENSOR_API_TOKEN", "")
+UPSTREAM_SENSOR_API_TIMEOUT = float(os.environ.get("UPSTREAM_SENSOR_API_TIMEOUT", "20"))
+UPSTREAM_SENSOR_API_RETRIES = int(os.environ.get("UPSTREAM_SENSOR_API_RETRIES", "3"))
+# Seconds before the first retry of a request; doubled at each retry.
+UPSTREAM_SENSOR_API_BACKOFF = float(os.environ.get("UPSTREAM_SENSOR_API_BACKOFF", "2"))
+# Keep demo data live with the simulator every 15 minutes (off by default).
+PORTAL_SIMULATOR_LIVE = env_bool("PORTAL_SIMULATOR_LIVE", False)
+PORTAL_SIMULATOR_SEED = int(os.environ.get("PORTAL_SIMULATOR_SEED", "17"))
+
 # One periodic schedule for the whole portal; apps add their entries here.
 CELERY_BEAT_SCHEDULE = {}
+if UPSTREAM_SENSOR_API_URL:
+    CELERY_BEAT_SCHEDULE["datasets-pull-upstream"] = {
+        "task": "datasets.pull_upstream",
+        "schedule": 15 * 60,
+    }
+if PORTAL_SIMULATOR_LIVE:
+    CELERY_BEAT_SCHEDULE["datasets-simulate-live"] = {
+        "task": "datasets.simulate_live",
+        "schedule": 15 * 60,
+    }
 
 # --- Accounts (django-allauth) -----------------------------------------------
 

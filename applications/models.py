@@ -202,6 +202,11 @@ class Application(models.Model):
     )
     # Optimistic concurrency: every saved edit bumps it; a stale edit is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # {"field name": version that last changed it}: lets a save from an older
+    # version merge the fields nobody else touched and refuse the others.
+    field_versions = models.JSONField(
+        _("version of each field"), default=dict, blank=True, editable=False
+    )
 
     # Organisation
     organisation_name = models.CharField(

@@ -31,6 +31,7 @@ from applications.models import (
     TeamInvitation,
     TeamMember,
 )
+from applications.services import application_content, content_fingerprint
 from datasets.models import Dataset, DtprSheet
 from portal.accounts.models import User
 
@@ -234,8 +235,8 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
 
     application = factory.SubFactory(ApplicationFactory)
     number = factory.Sequence(lambda n: n + 1)
-    content = factory.LazyAttribute(lambda o: {"title": o.application.title})
-    sha256 = "0" * 64
+    content = factory.LazyAttribute(lambda o: application_content(o.application))
+    sha256 = factory.LazyAttribute(lambda o: content_fingerprint(o.content))
     submitted_by = factory.LazyAttribute(lambda o: o.application.created_by)
 
 

@@ -1,0 +1,347 @@
+"""Forms of the applicant side: the eligibility screen and the application.
+
+The application form is built for its call (datasets offered, extra
+questions). Every field is optional while drafting: completeness is checked at
+submission, field by field (``services.completeness_problems``).
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .enums import ApplicantType, Granularity, Maturity, QuestionKind, Theme
+from .services import INDICATOR_COUNT, read_draft_value
+from .validators import normalise_siret, validate_siret
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class EligibilityForm(forms.Form):
+    applicant_type = forms.ChoiceField(
+        label=_("You apply as"),
+        choices=[("", "---------"), *ApplicantType.choices],
+    )
+    uses_dataset = forms.TypedChoiceField(
+        label=_("Will your project use at least one of the datasets offered?"),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    in_perimeter = forms.TypedChoiceField(
+        label=_("Does your project serve the Batignolles neighbourhood?"),
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+
+
+class DraftTextarea(forms.Textarea):
+    def __init__(self, rows=5, maxlength=None):
+        attrs = {"rows": rows}
+        if maxlength:
+            attrs["maxlength"] = maxlength
+        super().__init__(attrs=attrs)
+
+
+class SiretField(forms.CharField):
+    def to_python(self, value):
+        return normalise_siret(super().to_python(value))
+
+    def validate(self, value):
+        super().validate(value)
+        validate_siret(value)
+
+
+class ApplicationForm(forms.Form):
+    """The whole application of ``application``'s call, grouped in sections."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    draft_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, application, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        call = application.call
+        self.call = call
+        self.datasets = list(call.datasets.order_by("position", "slug"))
+        self.questions = list(call.extra_questions.all())
+        self.sections = []
+        text = self._text
+
+        self._section(
+            "organisation",
+            _("Organisation"),
+            organisation_name=forms.CharField(
+                label=_("Organisation name"), max_length=200
+            ),
+            applicant_type=forms.ChoiceField(
+                label=_("Applicant type"),
+                choices=[("", "---------")]
+                + [
+                    (value, label)
+                    for value, label in ApplicantType.choices
+                    if value in (call.eligible_types or [])
+                ],
+            ),
+            siret=SiretField(
+                label=_("SIRET (if your organisation has one)"),
+                max_length=20,
+                help_text=_("14 digits, checked by its check digit."),
+            ),
+            website=forms.URLField(
+                label=_("Website"), max_length=200, assume_scheme="https"
+            ),
+        )
+        self._section(
+            "project",
+            _("Project"),
+            title=forms.CharField(label=_("Project title"), max_length=200),
+            summary=text(
+                _("Short summary"),
+                rows=4,
+                maxlength=500,
+                help_text=_("500 characters at most."),
+            ),
+            themes=forms.MultipleChoiceField(
+                label=_("Themes"),
+                choices=[
+                    (value, label)
+                    for value, label in Theme.choices
+                    if value in (call.themes or [])
+                ],
+                widget=forms.CheckboxSelectMultiple,
+            ),
+            problem=text(_("The residents' problem")),
+            proposed_service=text(_("The proposed service")),
+            target_users=text(_("Target users"), rows=3),
+        )
+        dataset_fields = {}
+        for dataset in self.datasets:
+            dataset_fields[f"dataset_{dataset.pk}"] = forms.BooleanField(
+                label=_("I need the dataset “%(name)s”") % {"name": dataset.name}
+            )
+            dataset_fields[f"dataset_{dataset.pk}_purpose"] = text(
+                _("What you will do with “%(name)s”") % {"name": dataset.name},
+                rows=3,
+            )
+            dataset_fields[f"dataset_{dataset.pk}_granularity"] = forms.ChoiceField(
+                label=_("Finest granularity you need for “%(name)s”")
+                % {"name": dataset.name},
+                choices=Granularity.choices,
+            )
+        self._section("datasets", _("Requested datasets"), **dataset_fields)
+        self._section(
+            "responsibility",
+            _("Privacy and AI"),
+            privacy_safeguards=text(
+                _("Privacy and re-identification safeguards"),
+                help_text=_(
+                    "No licence plates, faces, device tracking or trajectories: "
+                    "say how you keep to aggregates."
+                ),
+            ),
+            ai_use=text(
+                _("Use of AI and how it is explained"),
+                help_text=_("If you use no AI, say so."),
+            ),
+        )
+        self._section(
+            "collaboration",
+            _("Co-construction"),
+            co_construction_plan=text(_("Co-construction plan")),
+        )
+        indicators = {
+            f"impact_indicator_{index}": forms.CharField(
+                label=_("Indicator %(number)s") % {"number": index},
+                max_length=300,
+                help_text=_("Give two or three measurable indicators.")
+                if index == 1
+                else "",
+            )
+            for index in range(1, INDICATOR_COUNT + 1)
+        }
+        self._section(
+            "impact",
+            _("Impact"),
+            expected_impact=text(_("Expected impact")),
+            **indicators,
+        )
+        self._section(
+            "feasibility",
+            _("Maturity, milestones and sustainability"),
+            maturity=forms.ChoiceField(
+                label=_("Maturity"),
+                choices=Maturity.choices,
+                widget=forms.RadioSelect,
+            ),
+            milestones=text(_("Milestones to the DemoDay")),
+            sustainability=text(_("Sustainability")),
+        )
+        extra_fields = {}
+        for question in self.questions:
+            built = self._question_field(question)
+            if built is not None:
+                extra_fields[f"extra_{question.pk}"] = built
+        if extra_fields:
+            self._section("questions", _("Questions of the call"), **extra_fields)
+        self._section(
+            "declarations",
+            _("Declarations"),
+            accepts_charter=forms.BooleanField(
+                label=_("I accept the data charter (version %(version)s)")
+                % {"version": call.charter.version}
+            ),
+            accepts_privacy_notice=forms.BooleanField(
+                label=_("I have read the privacy notice")
+            ),
+            certifies_accuracy=forms.BooleanField(
+                label=_("I certify the information is accurate")
+            ),
+        )
+        if not self.is_bound:
+            self.initial.update(self.stored_values())
+
+    @staticmethod
+    def _text(label, *, rows=6, maxlength=None, help_text=""):
+        return forms.CharField(
+            label=label,
+            widget=DraftTextarea(rows=rows, maxlength=maxlength),
+            help_text=help_text,
+        )
+
+    def _section(self, key, title, **fields):
+        for name, field in fields.items():
+            field.required = False
+            self.fields[name] = field
+        self.sections.append({"key": key, "title": title, "names": list(fields)})
+
+    def _question_field(self, question):
+        label = question.label
+        common = {"label": label, "help_text": question.help}
+        kind = question.kind
+        if kind == QuestionKind.SHORT_TEXT:
+            return forms.CharField(max_length=question.max_length or 300, **common)
+        if kind == QuestionKind.LONG_TEXT:
+            return forms.CharField(
+                widget=DraftTextarea(maxlength=question.max_length), **common
+            )
+        choices = [
+            (
+                str(choice.get("value")),
+                choice.get(f"label_{self._language()}") or choice.get("label_fr"),
+            )
+            for choice in question.choices or []
+        ]
+        if kind == QuestionKind.SINGLE_CHOICE:
+            return forms.ChoiceField(
+                choices=choices, widget=forms.RadioSelect, **common
+            )
+        if kind == QuestionKind.MULTIPLE_CHOICE:
+            return forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple, **common
+            )
+        if kind == QuestionKind.NUMBER:
+            return forms.DecimalField(max_digits=14, decimal_places=4, **common)
+        if kind == QuestionKind.YES_NO:
+            return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+        return None  # File questions are answered with attachments.
+
+    @staticmethod
+    def _language():
+        from django.utils.translation import get_language
+
+        return (get_language() or "fr")[:2]
+
+    # --- Values ---------------------------------------------------------------
+
+    @property
+    def draft_names(self):
+        return [name for section in self.sections for name in section["names"]]
+
+    def stored_values(self):
+        """The stored value of every draft field, as the form shows it."""
+        rows = {
+            row.dataset_id: row for row in self.application.requested_datasets.all()
+        }
+        values = {}
+        for name in self.draft_names:
+            value = read_draft_value(self.application, name, rows=rows)
+            if value is None:
+                value = ""
+            values[name] = value
+        return values
+
+    def clean_draft(self, raw):
+        """Clean the draft values in ``raw`` (a dict keyed by field name).
+
+        Return ``(values, errors)``: values ready for ``save_draft`` and, for
+        each refused field, its first error message. Unknown keys are ignored.
+        """
+        values, errors = {}, {}
+        for name, value in raw.items():
+            field = self.fields.get(name)
+            if field is None or name not in self.draft_names:
+                continue
+            if isinstance(field, forms.MultipleChoiceField):
+                value = [str(item) for item in value or []]
+            elif isinstance(field, forms.BooleanField):
+                value = value in (True, "true", "on", "1", 1)
+            elif value is None:
+                value = ""
+            elif not isinstance(value, str):
+                value = str(value)
+            try:
+                cleaned = field.clean(value)
+            except ValidationError as exc:
+                errors[name] = exc.messages[0]
+                continue
+            values[name] = self._storable(name, field, cleaned)
+        return values, errors
+
+    def posted_raw(self):
+        """The draft fields of a plain form POST, as ``clean_draft`` takes them."""
+        raw = {}
+        for name in self.draft_names:
+            field = self.fields[name]
+            raw[name] = field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix(name)
+            )
+        return raw
+
+    @staticmethod
+    def _storable(name, field, value):
+        if name.startswith("extra_"):
+            if isinstance(field, forms.DecimalField):
+                if value is None:
+                    return None
+                return int(value) if value == value.to_integral_value() else float(
+                    value
+                )
+            return value
+        if isinstance(field, forms.ChoiceField) and not isinstance(
+            field, forms.MultipleChoiceField
+        ):
+            if name.endswith("_granularity") and not value:
+                return Granularity.HOUR
+            return value or ""
+        return value
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the co-applicant"))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"})
+    )
+    kind = forms.ChoiceField(
+        label=_("This document is"),
+        choices=[
+            ("pitch_deck", _("the pitch deck")),
+            ("other", _("another document")),
+        ],
+        initial="other",
+        widget=forms.RadioSelect,
+    )
+    question = forms.IntegerField(required=False, widget=forms.HiddenInput)

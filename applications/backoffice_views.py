@@ -503,6 +503,9 @@ def application_pdf_view(request, slug, reference):
         )
         if submission is None:
             raise Http404
+    else:
+        # The frozen content organisers examine: the last submission, if any.
+        submission = selectors.latest_submission(application)
     pdf = application_pdf(application, submission=submission)
     if pdf is None:
         raise Http404

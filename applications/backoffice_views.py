@@ -378,7 +378,7 @@ def _live_fields(application):
 
 
 def _submission_fields(submission):
-    """The frozen content as (label, value) pairs, in the model's field order."""
+    """The frozen content as (label, value) pairs, nested sections flattened."""
     if submission is None or not isinstance(submission.content, dict):
         return []
     from .models import Application
@@ -388,10 +388,66 @@ def _submission_fields(submission):
         for f in Application._meta.get_fields()
         if hasattr(f, "verbose_name")
     }
-    return [
-        (labels.get(key, key), _display(value))
-        for key, value in submission.content.items()
-    ]
+    labels.update(
+        {
+            "team": _("Team"),
+            "requested_datasets": _("Requested datasets"),
+            "attachments": _("Attachments"),
+            "extra_answers": _("Answers to the call's questions"),
+            "name": labels.get("organisation_name"),
+            "type": labels.get("applicant_type"),
+        }
+    )
+    rows = []
+    for key, value in submission.content.items():
+        if key in ("reference", "call"):
+            continue
+        if isinstance(value, dict):
+            rows.extend(
+                (labels.get(sub, sub), _content_value(sub, item))
+                for sub, item in value.items()
+            )
+        else:
+            rows.append((labels.get(key, key), _content_value(key, value)))
+    return rows
+
+
+def _content_value(key, value):
+    """Readable text for one value of a submission's frozen content."""
+    from .enums import ApplicantType, Granularity, Maturity, TeamRole, Theme
+
+    choices = {
+        "themes": dict(Theme.choices),
+        "maturity": dict(Maturity.choices),
+        "type": dict(ApplicantType.choices),
+    }
+    if key in choices:
+        labels = choices[key]
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
+        return labels.get(value, value)
+    items = value if isinstance(value, list) else None
+    if key == "team" and items is not None:
+        roles = dict(TeamRole.choices)
+        return "\n".join(
+            f"{m.get('name') or m.get('email')} <{m.get('email')}>, "
+            f"{roles.get(m.get('role'), m.get('role'))} {m.get('job_title') or ''}"
+            for m in items
+        )
+    if key == "requested_datasets" and items is not None:
+        steps = dict(Granularity.choices)
+        return "\n".join(
+            f"{d.get('name')} ({steps.get(d.get('granularity'), '')}): "
+            f"{d.get('purpose') or ''}"
+            for d in items
+        )
+    if key == "attachments" and items is not None:
+        return "\n".join(f"{a.get('name')} ({a.get('size')} o)" for a in items)
+    if key == "extra_answers" and items is not None:
+        return "\n".join(
+            f"{a.get('label')}: {_display(a.get('answer'))}" for a in items
+        )
+    return _display(value)
 
 
 @require_http_methods(["GET"])

@@ -100,7 +100,7 @@ def application_for_backoffice(call, reference):
         Prefetch(
             "team",
             queryset=TeamMember.objects.select_related("user").order_by(
-                "-role", "joined_at"
+                "role", "joined_at"
             ),
         ),
         Prefetch(

@@ -1262,7 +1262,7 @@ def _team_users(application):
     return [
         member.user
         for member in application.team.select_related("user").order_by(
-            "-role", "joined_at"
+            "role", "joined_at"
         )
         if member.user.is_active
     ]

@@ -198,8 +198,7 @@ class ApplicationForm(forms.Form):
                 label=_("I certify the information is accurate")
             ),
         )
-        if not self.is_bound:
-            self.initial.update(self.stored_values())
+        self.initial.update(self.stored_values())
 
     @staticmethod
     def _text(label, *, rows=6, maxlength=None, help_text=""):
@@ -209,11 +208,14 @@ class ApplicationForm(forms.Form):
             help_text=help_text,
         )
 
-    def _section(self, key, title, **fields):
+    def _section(self, key, heading, /, **fields):
         for name, field in fields.items():
             field.required = False
+            # The page carries each value as loaded, so a plain POST sends only
+            # what this person changed (and cannot undo a teammate's edit).
+            field.show_hidden_initial = True
             self.fields[name] = field
-        self.sections.append({"key": key, "title": title, "names": list(fields)})
+        self.sections.append({"key": key, "title": heading, "names": list(fields)})
 
     def _question_field(self, question):
         label = question.label
@@ -299,9 +301,16 @@ class ApplicationForm(forms.Form):
         return values, errors
 
     def posted_raw(self):
-        """The draft fields of a plain form POST, as ``clean_draft`` takes them."""
+        """The draft fields a plain form POST changed, as ``clean_draft`` takes them.
+
+        A field is changed when its value differs from the value the page was
+        loaded with (its hidden initial input).
+        """
         raw = {}
+        changed = set(self.changed_data)
         for name in self.draft_names:
+            if name not in changed:
+                continue
             field = self.fields[name]
             raw[name] = field.widget.value_from_datadict(
                 self.data, self.files, self.add_prefix(name)

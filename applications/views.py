@@ -345,6 +345,9 @@ def _edit_context(request, application, form, *, user):
         question.attachment = next(
             (item for item in attachments if item.question_id == question.pk), None
         )
+    for name in form.draft_names:
+        bound = form[name]
+        bound.hidden_initial = bound.as_hidden(only_initial=True)
     sections = []
     for section in form.sections:
         sections.append(

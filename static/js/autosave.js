@@ -22,6 +22,7 @@
   var tokenInput = form.querySelector("input[name=draft_token]");
   var SKIP = { csrfmiddlewaretoken: 1, version: 1, draft_token: 1, save: 1, check: 1 };
   var DELAY = 3000;
+  function skipped(name) { return SKIP[name] || name.indexOf("initial-") === 0; }
   var dirty = {};
   var timer = null;
   var inFlight = false;
@@ -30,7 +31,7 @@
   function fieldNames() {
     var names = [];
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name && !SKIP[el.name] && names.indexOf(el.name) === -1) {
+      if (el.name && !skipped(el.name) && names.indexOf(el.name) === -1) {
         names.push(el.name);
       }
     });
@@ -222,7 +223,7 @@
 
   function changed(event) {
     var name = event.target.name;
-    if (!name || SKIP[name]) { return; }
+    if (!name || skipped(name)) { return; }
     dirty[name] = true;
     store();
     window.clearTimeout(timer);

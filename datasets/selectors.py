@@ -82,3 +82,82 @@ def sensor_with_sheet_and_quality(code, *, today, days=7):
         ).order_by("-day")
     )
     return sensor
+
+
+def _metric_value(metric, count, total, minimum, maximum):
+    return aggregate_value(
+        metric.default_aggregation,
+        getattr(metric, "scale", "linear"),
+        count,
+        total,
+        minimum,
+        maximum,
+    )
+
+
+def daily_values_for_dataset(dataset, metrics, *, days):
+    """Per metric, the value of each Paris day in ``days`` over all sensors.
+
+    One grouped query over the daily rollups; the value uses the metric's
+    default aggregation (sum of the sensors' totals, reading-weighted mean...).
+    Returns ``{metric_id: {day: value}}``.
+    """
+    from django.db.models import Max, Min, Sum
+
+    from .models import DailyRollup
+
+    rows = (
+        DailyRollup.objects.filter(
+            metric_id__in=[metric.id for metric in metrics],
+            day__gte=min(days),
+            day__lte=max(days),
+        )
+        .values("day", "metric_id")
+        .annotate(n=Sum("count"), t=Sum("total"), lo=Min("minimum"), hi=Max("maximum"))
+        .order_by()
+    )
+    by_id = {metric.id: metric for metric in metrics}
+    values = {metric.id: {} for metric in metrics}
+    for row in rows:
+        metric = by_id[row["metric_id"]]
+        values[metric.id][row["day"]] = _metric_value(
+            metric, row["n"], row["t"], row["lo"], row["hi"]
+        )
+    return values
+
+
+def hourly_values_for_sensor(sensor, metrics, *, start, end):
+    """Per metric, ``{hour start (UTC): value}`` for ``sensor`` in [start, end)."""
+    from .models import HourlyRollup
+
+    by_id = {metric.id: metric for metric in metrics}
+    values = {metric.id: {} for metric in metrics}
+    rows = HourlyRollup.objects.filter(
+        sensor=sensor,
+        metric_id__in=list(by_id),
+        period_start__gte=start,
+        period_start__lt=end,
+    ).values_list("metric_id", "period_start", "count", "total", "minimum", "maximum")
+    for metric_id, period, *columns in rows:
+        values[metric_id][period] = _metric_value(by_id[metric_id], *columns)
+    return values
+
+
+def streets_and_sensors_for_plan():
+    """All streets and sensors (two queries), for the plan."""
+    from .models import Sensor, Street
+
+    streets = list(Street.objects.order_by("name"))
+    sensors = list(
+        Sensor.objects.only(
+            "id", "code", "kind", "street_id", "latitude", "longitude", "status"
+        ).order_by("code")
+    )
+    return streets, sensors
+
+
+def published_datasets_with_counts():
+    """Published datasets with metrics, DTPR sheet and ``sensor_count``."""
+    from django.db.models import Count
+
+    return published_datasets().annotate(sensor_count=Count("sensors", distinct=True))

@@ -209,7 +209,10 @@ def _choice(query, name, choices, default):
 
 
 def _slug_list(query, name):
-    raw = ",".join(query.getlist(name))
+    if hasattr(query, "getlist"):
+        raw = ",".join(query.getlist(name))
+    else:
+        raw = query.get(name) or ""
     items = [item.strip() for item in raw.split(",") if item.strip()]
     if len(items) > MAX_LIST_ITEMS:
         raise ParameterError(

@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 
@@ -8,7 +8,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        views.ApiDocsView.as_view(url_name="api:schema"),
         name="docs",
     ),
     path("datasets/", views.DatasetListView.as_view(), name="dataset-list"),

@@ -7,10 +7,13 @@ application that passes every completeness check.
 """
 
 import datetime
+import hashlib
+import io
 
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from applications.enums import (
     ApplicantType,
@@ -23,6 +26,7 @@ from applications.enums import (
 )
 from applications.models import (
     Application,
+    Attachment,
     Call,
     DataCharter,
     ExtraQuestion,
@@ -229,6 +233,32 @@ class RequestedDatasetFactory(factory.django.DjangoModelFactory):
     granularity = Granularity.HOUR
 
 
+def _blank_pdf():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+BLANK_PDF = _blank_pdf()
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A real one-page PDF attached as the pitch deck."""
+
+    class Meta:
+        model = Attachment
+
+    application = factory.SubFactory(ApplicationFactory)
+    file = factory.django.FileField(filename="upload.pdf", data=BLANK_PDF)
+    original_name = "pitch-deck.pdf"
+    size = len(BLANK_PDF)
+    sha256 = hashlib.sha256(BLANK_PDF).hexdigest()
+    is_pitch_deck = True
+    uploaded_by = factory.LazyAttribute(lambda o: o.application.created_by)
+
+
 class SubmissionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Submission
@@ -274,4 +304,5 @@ def make_complete_application(**kwargs):
     fields = {**COMPLETE_FIELDS, **kwargs}
     application = ApplicationFactory(**fields)
     RequestedDatasetFactory(application=application)
+    AttachmentFactory(application=application)
     return application

@@ -1,0 +1,266 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+from pypdf import PdfReader
+
+from applications.enums import ApplicationState
+from applications.models import SentEmail, Submission
+from applications.services import (
+    DeadlinePassedError,
+    application_content,
+    content_fingerprint,
+    submission_for_review,
+    submit_application,
+)
+from applications.tasks import send_submission_receipt_task
+from portal.audit.models import AuditEvent
+from tests.applications.factories import (
+    ApplicationFactory,
+    CallFactory,
+    TeamMemberFactory,
+    make_complete_application,
+)
+
+OPENS = datetime.datetime(2026, 3, 1, 8, 0, tzinfo=datetime.UTC)
+# 12:00 in Paris (winter time).
+CLOSES = datetime.datetime(2026, 3, 20, 11, 0, tzinfo=datetime.UTC)
+
+
+def submit_url(application):
+    return f"/en/appels/candidatures/{application.reference}/deposer/"
+
+
+def test_submit_incomplete_lists_what_is_missing_with_links(client, user):
+    application = ApplicationFactory(created_by=user, title="", summary="")
+    client.force_login(user)
+
+    response = client.post(submit_url(application))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    edit = f"/en/appels/candidatures/{application.reference}/modifier/"
+    assert f'href="{edit}#id_title">The project title is missing.</a>' in html
+    assert f'href="{edit}#id_summary">The short summary is missing.</a>' in html
+    assert f'href="{edit}#id_pitch_deck">Attach the pitch deck (PDF).</a>' in html
+    assert "Accept the data charter (version 1.0)." in html
+    assert Submission.objects.count() == 0
+    application.refresh_from_db()
+    assert application.state == ApplicationState.DRAFT
+
+
+def test_submit_summary_over_500_characters_is_reported(db):
+    application = make_complete_application(summary="x" * 501)
+    with pytest.raises(Exception) as excinfo:
+        submit_application(application, actor=application.created_by)
+    assert ("summary", "The summary is 501 characters long; the limit is 500.") in [
+        (name, str(message)) for name, message in excinfo.value.missing
+    ]
+
+
+def test_submit_complete_freezes_content_with_its_fingerprint(
+    client, user, django_capture_on_commit_callbacks
+):
+    application = make_complete_application(created_by=user)
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(submit_url(application))
+
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+    assert application.submitted_at == submission.submitted_at
+    assert submission.number == 1
+    assert submission.content == application_content(application)
+    assert submission.sha256 == content_fingerprint(submission.content)
+    assert submission.content["project"]["title"] == "Places de livraison en temps réel"
+    assert submission.receipt_sent_at is not None
+    event = AuditEvent.objects.get(verb="application.submitted")
+    assert (event.before, event.after) == ({"state": "draft"}, {"state": "submitted"})
+
+
+@pytest.mark.parametrize(
+    ("moment", "accepted"),
+    [
+        (CLOSES - datetime.timedelta(seconds=1), True),
+        (CLOSES, False),
+        (CLOSES + datetime.timedelta(seconds=1), False),
+    ],
+)
+def test_submit_deadline_is_enforced_to_the_second(client, user, moment, accepted):
+    call = CallFactory(opens_at=OPENS, closes_at=CLOSES)
+    application = make_complete_application(call=call, created_by=user)
+    client.force_login(user)
+
+    with freeze_time(moment):
+        response = client.post(submit_url(application))
+
+    application.refresh_from_db()
+    if accepted:
+        assert response.status_code == 302
+        assert Submission.objects.get().submitted_at == moment
+        assert application.state == ApplicationState.SUBMITTED
+    else:
+        assert response.status_code == 409
+        html = response.content.decode()
+        assert "The call closed on March 20, 2026, noon (Paris time)." in html
+        assert Submission.objects.count() == 0
+        assert application.state == ApplicationState.DRAFT
+
+
+def test_submit_deadline_error_names_the_paris_time(db):
+    call = CallFactory(opens_at=OPENS, closes_at=CLOSES)
+    application = make_complete_application(call=call)
+    with freeze_time(CLOSES + datetime.timedelta(seconds=1)):
+        with pytest.raises(DeadlinePassedError) as excinfo:
+            submit_application(application, actor=application.created_by)
+    assert excinfo.value.params["deadline"] == "20 mars 2026 12:00"
+
+
+def test_submit_double_click_makes_one_submission_and_one_email(
+    client, user, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = make_complete_application(created_by=user)
+    member = TeamMemberFactory(application=application).user
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(submit_url(application))
+        second = client.post(submit_url(application))
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert Submission.objects.count() == 1
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert sorted(message.to) == sorted([user.email, member.email])
+    assert SentEmail.objects.filter(kind="submission_receipt").count() == 1
+    submission = Submission.objects.get()
+    assert submission.sha256 in message.body
+    filename, content, mimetype = message.attachments[0]
+    assert (filename, mimetype) == (f"{application.reference}-1.pdf", "application/pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "Places de livraison en temps réel" in text
+    assert submission.sha256 in text.replace("\n", "")
+
+
+def test_receipt_task_twice_sends_one_email(db, mailoutbox):
+    application = make_complete_application()
+    submission = submit_application(application, actor=application.created_by)
+
+    assert send_submission_receipt_task(submission_id=submission.pk) is True
+    assert send_submission_receipt_task(submission_id=submission.pk) is False
+    assert send_submission_receipt_task(submission_id=999999) is False
+
+    assert len(mailoutbox) == 1
+
+
+def test_resubmit_after_a_change_makes_submission_two_and_stays_submitted(
+    client, user, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = make_complete_application(created_by=user)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(submit_url(application))
+    client.post(
+        reverse("applications:autosave", args=[application.reference]),
+        data={"version": 1, "fields": {"milestones": "Nouveaux jalons"}},
+        content_type="application/json",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(submit_url(application))
+
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+    numbers = list(application.submissions.values_list("number", flat=True))
+    assert numbers == [2, 1]
+    latest = application.submissions.get(number=2)
+    assert latest.content["project"]["milestones"] == "Nouveaux jalons"
+    assert AuditEvent.objects.filter(verb="application.resubmitted").count() == 1
+    assert len(mailoutbox) == 2
+
+
+def test_submission_for_review_is_the_last_one_before_the_deadline(db):
+    call = CallFactory(opens_at=OPENS, closes_at=CLOSES)
+    application = make_complete_application(call=call)
+    with freeze_time(CLOSES - datetime.timedelta(days=2)):
+        submit_application(application, actor=application.created_by)
+    application.milestones = "Version finale"
+    application.save(update_fields=["milestones"])
+    with freeze_time(CLOSES - datetime.timedelta(seconds=1)):
+        last = submit_application(application, actor=application.created_by)
+    # A submission stamped after the deadline (e.g. imported) is ignored.
+    application.submissions.create(
+        number=3,
+        content={},
+        sha256="f" * 64,
+        submitted_at=CLOSES + datetime.timedelta(seconds=1),
+    )
+
+    assert submission_for_review(application) == last
+
+
+def test_submit_withdrawn_application_is_refused(client, user):
+    application = make_complete_application(
+        created_by=user, state=ApplicationState.WITHDRAWN
+    )
+    client.force_login(user)
+
+    response = client.post(submit_url(application))
+
+    assert response.status_code == 403
+    assert Submission.objects.count() == 0
+
+
+def test_withdraw_asks_for_confirmation_then_withdraws(client, user):
+    application = make_complete_application(created_by=user)
+    submit_application(application, actor=user)
+    client.force_login(user)
+    url = f"/en/appels/candidatures/{application.reference}/retirer/"
+
+    confirm = client.get(url)
+    assert "Do you really want to withdraw" in confirm.content.decode()
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+
+    client.post(url)
+
+    application.refresh_from_db()
+    assert application.state == ApplicationState.WITHDRAWN
+    page = client.get(f"/en/appels/candidatures/{application.reference}/")
+    timeline = page.content.decode().split('id="timeline-title"')[1]
+    assert "<strong>Submitted</strong>" in timeline
+    assert timeline.index("<strong>Submitted</strong>") < timeline.index(
+        "<strong>Withdrawn</strong>"
+    )
+
+
+def test_withdraw_after_a_decision_is_refused(client, user):
+    application = ApplicationFactory(
+        created_by=user, state=ApplicationState.RETAINED
+    )
+    client.force_login(user)
+
+    client.post(reverse("applications:withdraw", args=[application.reference]))
+
+    application.refresh_from_db()
+    assert application.state == ApplicationState.RETAINED
+
+
+def test_receipt_pdf_download_for_the_team(client, user):
+    application = make_complete_application(created_by=user)
+    submission = submit_application(application, actor=user)
+    client.force_login(user)
+
+    response = client.get(
+        reverse("applications:receipt", args=[application.reference, 1])
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert submission.sha256 in text.replace("\n", "")

@@ -5,6 +5,8 @@ role (404) and required two-factor authentication; each view here also
 requires the organiser role (a jury member gets 403).
 """
 
+import datetime
+import uuid
 from functools import wraps
 
 from django.contrib import messages
@@ -165,12 +167,19 @@ def call_overview(request, slug):
     call = selectors.call_for_backoffice(slug)
     overview = selectors.call_overview(call)
     timeline = overview["timeline"]
+    days = [day for day, _n, _t in timeline]
+    totals = [total for _d, _n, total in timeline]
+    # An open call's axis runs to the deadline; the days to come stay empty.
+    deadline = timezone.localtime(call.closes_at).date()
+    while days and days[-1] < deadline:
+        days.append(days[-1] + datetime.timedelta(days=1))
+        totals.append(None)
     charts = {
         "timeline": _chart(
             "line",
-            [day.isoformat() for day, _n, _t in timeline],
+            [day.isoformat() for day in days],
             _("Applications submitted (cumulative)"),
-            [total for _d, _n, total in timeline],
+            totals,
             title=_("Applications over time up to the deadline"),
         ),
         "themes": _chart(
@@ -605,7 +614,10 @@ def team_email(request, slug):
         template = form.cleaned_data["template"]
         if request.method == "POST":
             sent = services.queue_team_emails(
-                applications, template, actor=request.user
+                applications,
+                template,
+                actor=request.user,
+                batch=request.POST.get("batch", "")[:64],
             )
             messages.success(
                 request,
@@ -625,6 +637,7 @@ def team_email(request, slug):
         request,
         "applications/backoffice/team_email.html",
         {
+            "batch": uuid.uuid4().hex,
             "call": call,
             "filterset": filterset,
             "applications": applications,

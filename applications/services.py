@@ -1376,13 +1376,22 @@ def queue_state_email(application, *, kind, actor):
     return sent_email
 
 
-def queue_team_emails(applications, template, *, actor):
+def queue_team_emails(applications, template, *, actor, batch=""):
     """Record one email per application from ``template`` and queue them.
 
     Each is sent by Celery in every team member's language. Records the audit
-    event ``team_email.queued`` on the template. Returns the ``SentEmail`` rows.
+    event ``team_email.queued`` on the template. ``batch`` (the sending form's
+    token) makes a double click or a retry queue nothing more. Returns the new
+    ``SentEmail`` rows.
     """
     with transaction.atomic():
+        if batch:
+            # Serialise the sendings of one template so a retry sees the first.
+            EmailTemplate.objects.select_for_update().filter(pk=template.pk).first()
+            if AuditEvent.objects.filter(
+                verb="team_email.queued", data__batch=batch
+            ).exists():
+                return []
         sent_emails = [
             _record_email(application, kind="team_message", template=template,
                           actor=actor)
@@ -1393,6 +1402,7 @@ def queue_team_emails(applications, template, *, actor):
             actor=actor,
             target=template,
             data={
+                "batch": batch,
                 "count": len(sent_emails),
                 "applications": [e.application.reference for e in sent_emails],
             },

@@ -758,3 +758,59 @@ def test_email_template_create_and_unknown_placeholder_refused(organiser_client)
     assert AuditEvent.objects.for_object(template).get().verb == (
         "email_template.created"
     )
+
+
+@pytest.mark.django_db
+def test_team_email_double_post_queues_once(
+    organiser_client, call, template, eager_celery, django_capture_on_commit_callbacks
+):
+    submitted(call, reference="ONCE-1")
+    address = url("team_email", slug=call.slug) + "?q=ONCE"
+    data = {"template": template.pk, "batch": "3f2a9c"}
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(address, data)
+        organiser_client.post(address, data)
+    assert SentEmail.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_call_overview_charts_and_tables(organiser_client, call):
+    submitted(call, themes=[Theme.PARKING])
+    response = organiser_client.get(url("call_overview", slug=call.slug))
+    content = response.content.decode()
+    for chart in ("timeline", "themes", "types", "datasets"):
+        assert f'data-chart="chart-{chart}"' in content
+        assert f'id="chart-{chart}" type="application/json"' in content
+    timeline = response.context["charts"]["timeline"]["data"]
+    # Opened ten days ago, closes in twenty: the axis runs to the deadline.
+    assert len(timeline["labels"]) in (31, 32)
+    assert timeline["datasets"][0]["data"][-1] is None
+    themes = response.context["charts"]["themes"]["data"]["datasets"][0]["data"]
+    assert sum(themes) == 1
+    assert "<script>" not in content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [5, 30])
+def test_call_list_queries_constant(organiser_client, django_assert_num_queries, count):
+    for _ in range(count):
+        CallFactory(datasets=[])
+    with django_assert_num_queries(3):
+        response = organiser_client.get(url("call_list"))
+    assert len(response.context["calls"]) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [5, 30])
+def test_sent_email_list_queries_constant(
+    organiser_client, call, template, organiser, django_assert_num_queries, count
+):
+    from applications.services import queue_team_emails
+
+    queue_team_emails(
+        [submitted(call) for _ in range(count)], template, actor=organiser
+    )
+    with django_assert_num_queries(5):
+        response = organiser_client.get(url("sent_email_list", slug=call.slug))
+    assert len(response.context["page"].object_list) == count

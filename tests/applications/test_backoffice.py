@@ -1,5 +1,9 @@
 """The organisers' back office of calls and applications (/gestion/appels/)."""
 
+import datetime
+import html
+import re
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
@@ -814,3 +818,59 @@ def test_sent_email_list_queries_constant(
     with django_assert_num_queries(5):
         response = organiser_client.get(url("sent_email_list", slug=call.slug))
     assert len(response.context["page"].object_list) == count
+
+
+def _form_values(content):
+    """The values a browser would post back from the page's forms."""
+    data = {}
+    for match in re.finditer(r"<input\b([^>]*)>", content):
+        attrs = match.group(1)
+        name = re.search(r'name="([^"]+)"', attrs)
+        if not name or name.group(1) == "csrfmiddlewaretoken":
+            continue
+        value = re.search(r'value="([^"]*)"', attrs)
+        value = html.unescape(value.group(1)) if value else ""
+        if re.search(r'type="(checkbox|radio)"', attrs):
+            if " checked" in attrs:
+                data.setdefault(name.group(1), []).append(value or "on")
+        else:
+            data[name.group(1)] = value
+    for match in re.finditer(
+        r'<textarea\b[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', content, re.S
+    ):
+        data[match.group(1)] = html.unescape(match.group(2)).removeprefix("\n")
+    for match in re.finditer(
+        r'<select\b[^>]*name="([^"]+)"[^>]*>(.*?)</select>', content, re.S
+    ):
+        selected = re.search(r'<option value="([^"]*)"[^>]*selected', match.group(2))
+        data[match.group(1)] = selected.group(1) if selected else ""
+    return data
+
+
+@pytest.mark.django_db
+def test_call_edit_form_posted_back_unchanged_keeps_the_call(organiser_client):
+    from applications.backoffice_forms import DEFAULT_GRID
+
+    call = CallFactory(
+        slug="ami-9",
+        grid=DEFAULT_GRID,
+        opens_at=datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.UTC),
+        closes_at=datetime.datetime(2026, 3, 31, 21, 59, tzinfo=datetime.UTC),
+    )
+    choices = [
+        {"value": "a", "label_fr": "A", "label_en": "A"},
+        {"value": "b", "label_fr": "B", "label_en": "B"},
+    ]
+    ExtraQuestion.objects.create(
+        call=call, kind=QuestionKind.SINGLE_CHOICE, label_fr="Q", choices=choices
+    )
+    before = Call.objects.get(pk=call.pk)
+    address = url("call_edit", slug="ami-9")
+    data = _form_values(organiser_client.get(address).content.decode())
+    response = organiser_client.post(address, data)
+    assert response.status_code == 302
+    after = Call.objects.get(pk=call.pk)
+    for name in ("opens_at", "closes_at", "grid", "eligible_types", "themes"):
+        assert getattr(after, name) == getattr(before, name), name
+    assert after.results_on == before.results_on
+    assert ExtraQuestion.objects.get(call=call).choices == choices

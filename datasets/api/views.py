@@ -17,13 +17,14 @@ from django.db.models import (
     Subquery,
 )
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
+    extend_schema_view,
 )
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics
@@ -67,6 +68,14 @@ class ApiBehaviour:
     """Rate limits with their headers, JSON errors naming the parameter."""
 
     throttle_classes = [PortalRateThrottle]
+
+    def initial(self, request, *args, **kwargs):
+        # The API is outside i18n_patterns: messages follow the client's
+        # Accept-Language (or language cookie), French by default.
+        language = translation.get_language_from_request(request._request)
+        translation.activate(language)
+        request._request.LANGUAGE_CODE = language
+        super().initial(request, *args, **kwargs)
 
     def perform_content_negotiation(self, request, force=False):
         try:
@@ -124,10 +133,13 @@ class DatasetDetailView(ApiBehaviour, generics.RetrieveAPIView):
         return _cacheable(super().retrieve(request, *args, **kwargs))
 
 
-@extend_schema(
-    tags=["places"],
-    summary="The 26 streets (GeoJSON FeatureCollection)",
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON")},
+@extend_schema_view(
+    get=extend_schema(
+        tags=["places"],
+        summary="The 26 streets (GeoJSON FeatureCollection)",
+        operation_id="streets_list",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON")},
+    )
 )
 class StreetListView(PortalAPIView):
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
@@ -141,10 +153,13 @@ class StreetListView(PortalAPIView):
         return _cacheable(Response(data))
 
 
-@extend_schema(
-    tags=["places"],
-    summary="One street (GeoJSON Feature) with its sensors and parking zones",
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON")},
+@extend_schema_view(
+    get=extend_schema(
+        tags=["places"],
+        summary="One street (GeoJSON Feature) with its sensors and parking zones",
+        operation_id="streets_detail",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="GeoJSON")},
+    )
 )
 class StreetDetailView(PortalAPIView):
     renderer_classes = [GeoJSONRenderer, JSONRenderer]
@@ -174,11 +189,14 @@ class StreetDetailView(PortalAPIView):
         return _cacheable(Response(feature))
 
 
-@extend_schema(
-    tags=["places"],
-    summary="The sensors (JSON, or GeoJSON with format=geojson)",
-    parameters=docs.SENSOR_LIST_PARAMETERS,
-    responses={200: SensorSerializer(many=True)},
+@extend_schema_view(
+    get=extend_schema(
+        tags=["places"],
+        summary="The sensors (JSON, or GeoJSON with format=geojson)",
+        operation_id="sensors_list",
+        parameters=docs.SENSOR_LIST_PARAMETERS,
+        responses={200: SensorSerializer(many=True)},
+    )
 )
 class SensorListView(PortalAPIView):
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
@@ -203,10 +221,13 @@ class SensorListView(PortalAPIView):
         return _cacheable(Response(data))
 
 
-@extend_schema(
-    tags=["places"],
-    summary="One sensor with its DTPR sheet and 7 days of data quality",
-    responses={200: SensorDetailSerializer},
+@extend_schema_view(
+    get=extend_schema(
+        tags=["places"],
+        summary="One sensor with its DTPR sheet and 7 days of data quality",
+        operation_id="sensors_detail",
+        responses={200: SensorDetailSerializer},
+    )
 )
 class SensorDetailView(PortalAPIView):
     def get(self, request, code):
@@ -221,15 +242,18 @@ class SensorDetailView(PortalAPIView):
 # --- Values -------------------------------------------------------------------
 
 
-@extend_schema(
-    tags=["values"],
-    summary="The latest value per sensor and metric",
-    description=(
-        "Without a key the latest hourly aggregate (metric's default "
-        "aggregation); with fine access the latest 15-minute value."
-    ),
-    parameters=docs.LATEST_PARAMETERS,
-    responses={200: OpenApiResponse(OpenApiTypes.OBJECT)},
+@extend_schema_view(
+    get=extend_schema(
+        tags=["values"],
+        summary="The latest value per sensor and metric",
+        operation_id="latest_list",
+        description=(
+            "Without a key the latest hourly aggregate (metric's default "
+            "aggregation); with fine access the latest 15-minute value."
+        ),
+        parameters=docs.LATEST_PARAMETERS,
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT)},
+    )
 )
 class LatestView(PortalAPIView):
     def get(self, request):
@@ -371,21 +395,32 @@ def _page_url(request, cursor):
     )
 
 
-@extend_schema(
-    tags=["values"],
-    summary="Readings: values per interval, filtered and aggregated",
-    description=docs.READINGS_DESCRIPTION,
-    parameters=docs.READINGS_PARAMETERS,
-    responses={
-        200: OpenApiResponse(
-            docs.ReadingsPageSerializer,
-            description="A page of values (JSON) or CSV with format=csv.",
-        ),
-        400: OpenApiResponse(docs.ErrorSerializer, description="Bad parameter"),
-        403: OpenApiResponse(docs.ErrorSerializer, description="Key needed"),
-        429: OpenApiResponse(docs.ErrorSerializer, description="Rate limited"),
-    },
-    examples=docs.READINGS_EXAMPLES,
+@extend_schema_view(
+    get=extend_schema(
+        tags=["values"],
+        summary="Readings: values per interval, filtered and aggregated",
+        operation_id="readings_list",
+        description=docs.READINGS_DESCRIPTION,
+        parameters=docs.READINGS_PARAMETERS,
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                docs.ReadingsPageSerializer, description="A page of values."
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="The page as CSV (format=csv)."
+            ),
+            (400, "application/json"): OpenApiResponse(
+                docs.ErrorSerializer, description="Bad parameter"
+            ),
+            (403, "application/json"): OpenApiResponse(
+                docs.ErrorSerializer, description="Key needed"
+            ),
+            (429, "application/json"): OpenApiResponse(
+                docs.ErrorSerializer, description="Rate limited"
+            ),
+        },
+        examples=docs.READINGS_EXAMPLES,
+    )
 )
 class ReadingsView(PortalAPIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
@@ -479,16 +514,19 @@ def stream_csv(rows, *, lines_per_chunk=1000):
         yield "".join(chunk)
 
 
-@extend_schema(
-    tags=["values"],
-    summary="Export readings as one streamed CSV file (any range)",
-    description=docs.EXPORT_DESCRIPTION,
-    parameters=docs.EXPORT_PARAMETERS,
-    responses={
-        (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
-        400: OpenApiResponse(docs.ErrorSerializer),
-        403: OpenApiResponse(docs.ErrorSerializer),
-    },
+@extend_schema_view(
+    get=extend_schema(
+        tags=["values"],
+        summary="Export readings as one streamed CSV file (any range)",
+        operation_id="readings_export",
+        description=docs.EXPORT_DESCRIPTION,
+        parameters=docs.EXPORT_PARAMETERS,
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+            (400, "application/json"): OpenApiResponse(docs.ErrorSerializer),
+            (403, "application/json"): OpenApiResponse(docs.ErrorSerializer),
+        },
+    )
 )
 class ReadingsExportView(PortalAPIView):
     renderer_classes = [JSONRenderer]

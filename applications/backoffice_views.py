@@ -627,8 +627,10 @@ def team_email(request, slug):
         sample = SentEmail(
             application=applications[0], template=template, kind="team_message"
         )
+        leads = getattr(applications[0], "leads", [])
+        name = leads[0].user.display_name if leads else ""
         preview = [
-            (code, *services.render_team_email(sample, language=code, name="Léa"))
+            (code, *services.render_team_email(sample, language=code, name=name))
             for code in ("fr", "en")
         ]
     elif request.method == "POST" and not applications:

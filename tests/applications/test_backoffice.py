@@ -80,7 +80,30 @@ def page_urls(call, application):
         url("team_email", slug=call.slug),
         url("sent_email_list", slug=call.slug),
         url("application_detail", **ref),
+        url("application_pdf", **ref),
     ]
+
+
+def post_urls(call, application):
+    ref = {"slug": call.slug, "reference": application.reference}
+    return [
+        (url("call_publish", slug=call.slug), {"action": "unpublish"}),
+        (url("application_admissibility", **ref), {"decision": "admissible"}),
+        (url("application_start_review", **ref), {}),
+        (url("application_decision", **ref), {"decision": "retained"}),
+        (url("team_email", slug=call.slug), {"template": "1"}),
+        (url("call_edit", slug=call.slug), {"title_fr": "Piraté"}),
+        (url("call_create"), {"title_fr": "Piraté"}),
+    ]
+
+
+def assert_nothing_changed(call, application):
+    call.refresh_from_db()
+    application.refresh_from_db()
+    assert (call.is_published, call.title_fr) == (True, "AMI 2026")
+    assert application.state == S.SUBMITTED
+    assert not SentEmail.objects.exists()
+    assert Call.objects.count() == 1
 
 
 # --- Who may see what ----------------------------------------------------------------
@@ -101,6 +124,9 @@ def test_backoffice_pages_outsider_gets_404(client, call, settings, user):
     client.force_login(user)
     for address in page_urls(call, application):
         assert client.get(address).status_code == 404, address
+    for address, data in post_urls(call, application):
+        assert client.post(address, data).status_code == 404, address
+    assert_nothing_changed(call, application)
 
 
 @pytest.mark.django_db
@@ -110,6 +136,9 @@ def test_backoffice_pages_team_member_gets_404(client, call, settings):
     client.force_login(application.created_by)
     for address in page_urls(call, application):
         assert client.get(address).status_code == 404, address
+    for address, data in post_urls(call, application):
+        assert client.post(address, data).status_code == 404, address
+    assert_nothing_changed(call, application)
 
 
 @pytest.mark.django_db
@@ -121,15 +150,9 @@ def test_backoffice_pages_jury_member_gets_403(client, call, settings):
     client.force_login(juror)
     for address in page_urls(call, application):
         assert client.get(address).status_code == 403, address
-    response = client.post(
-        url(
-            "application_admissibility", slug=call.slug, reference=application.reference
-        ),
-        {"decision": "admissible"},
-    )
-    assert response.status_code == 403
-    application.refresh_from_db()
-    assert application.state == S.SUBMITTED
+    for address, data in post_urls(call, application):
+        assert client.post(address, data).status_code == 403, address
+    assert_nothing_changed(call, application)
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ frozen submissions and a dated history.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 from zoneinfo import ZoneInfo
@@ -635,8 +636,11 @@ def _paris(year, month, day, hour=0, minute=0):
     return datetime.datetime(year, month, day, hour, minute, tzinfo=PARIS)
 
 
-def _pitch_deck(project, title):
-    """Render a two-page pitch deck with WeasyPrint (plain HTML, no assets)."""
+@functools.cache
+def _pitch_deck(key):
+    """Render a project's two-page pitch deck with WeasyPrint (no assets)."""
+    project = PROJECT[key]
+    title = project["title"]
     from django.utils.html import escape
 
     try:
@@ -840,7 +844,7 @@ def _seed_application(
         after={"state": S.DRAFT.value, "reference": reference},
     )
     if complete:
-        pdf = _pitch_deck(project, title)
+        pdf = _pitch_deck(key)
         attachment = Attachment(
             application=application,
             original_name="pitch-deck.pdf",

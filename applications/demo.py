@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from datasets.models import Dataset
@@ -966,6 +967,34 @@ def _wave_2_schedule_factory(opens_at, now):
     return schedule
 
 
+def _shift_wave(call, delta):
+    """Move the open wave's history with its dates, so a later run stays coherent."""
+    applications = Application.objects.filter(call=call)
+    applications.update(
+        created_at=F("created_at") + delta,
+        updated_at=F("updated_at") + delta,
+        state_changed_at=F("state_changed_at") + delta,
+        submitted_at=F("submitted_at") + delta,
+    )
+    Submission.objects.filter(application__call=call).update(
+        submitted_at=F("submitted_at") + delta,
+        receipt_sent_at=F("receipt_sent_at") + delta,
+    )
+    TeamMember.objects.filter(application__call=call).update(
+        joined_at=F("joined_at") + delta
+    )
+    Attachment.objects.filter(application__call=call).update(
+        uploaded_at=F("uploaded_at") + delta
+    )
+    SentEmail.objects.filter(application__call=call).update(
+        created_at=F("created_at") + delta, sent_at=F("sent_at") + delta
+    )
+    AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(Application),
+        target_id__in=[str(pk) for pk in applications.values_list("pk", flat=True)],
+    ).update(created_at=F("created_at") + delta)
+
+
 def seed_applications(*, accounts, days=21, stdout=None):
     """Create the demo calls, jury seats, applications and email templates.
 
@@ -998,6 +1027,8 @@ def seed_applications(*, accounts, days=21, stdout=None):
         closes_at = (local_now + datetime.timedelta(days=25)).replace(
             hour=23, minute=59, second=0, microsecond=0
         )
+        previous = Call.objects.filter(slug="ami-2").values_list("opens_at", flat=True)
+        shift = opens_at - previous[0] if previous else None
         wave_2 = _seed_call(
             "ami-2",
             charter=charter,
@@ -1011,6 +1042,8 @@ def seed_applications(*, accounts, days=21, stdout=None):
             results_on=(closes_at + datetime.timedelta(days=30)).date(),
             created_at=opens_at - datetime.timedelta(days=10),
         )
+        if shift:
+            _shift_wave(wave_2, shift)
         ExtraQuestion.objects.update_or_create(
             call=wave_2,
             position=1,

@@ -153,3 +153,27 @@ def test_seed_applications_skips_missing_datasets(db):
         "pedestrian-flows"
     }
     assert Application.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_seed_applications_later_run_moves_the_open_wave(seeded):
+    import datetime
+
+    from freezegun import freeze_time
+
+    second = Call.objects.get(slug="ami-2")
+    first_submission = (
+        Submission.objects.filter(application__call=second)
+        .order_by("submitted_at")
+        .first()
+    )
+    before = first_submission.submitted_at
+    later = timezone.now() + datetime.timedelta(days=10)
+    with freeze_time(later):
+        seed_applications(accounts=seeded, days=1, stdout=io.StringIO())
+        second.refresh_from_db()
+        assert second.is_open_at(timezone.now())
+    first_submission.refresh_from_db()
+    assert first_submission.submitted_at - before == datetime.timedelta(days=10)
+    assert first_submission.submitted_at > second.opens_at
+    assert Application.objects.count() == 30

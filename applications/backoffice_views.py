@@ -297,6 +297,10 @@ def _application_context(call, application, **forms):
         "call": call,
         "application": application,
         "submission": submission,
+        "submissions": sorted(
+            application.submissions.all(), key=lambda s: s.number, reverse=True
+        ),
+        "jury_submission": _jury_submission(application),
         "submission_fields": _submission_fields(submission),
         "live_fields": _live_fields(application),
         "team": list(application.team.all()),
@@ -312,6 +316,16 @@ def _application_context(call, application, **forms):
         "decision_form": forms.get("decision_form") or _decision_form(application),
     }
     return context
+
+
+def _jury_submission(application):
+    """The last submission made before the deadline: the one the jury reviews."""
+    before = [
+        s
+        for s in application.submissions.all()
+        if s.submitted_at < application.call.closes_at
+    ]
+    return max(before, key=lambda s: s.number) if before else None
 
 
 def _decision_form(application, data=None):

@@ -897,3 +897,38 @@ def test_call_edit_form_posted_back_unchanged_keeps_the_call(organiser_client):
         assert getattr(after, name) == getattr(before, name), name
     assert after.results_on == before.results_on
     assert ExtraQuestion.objects.get(call=call).choices == choices
+
+
+@pytest.mark.django_db
+def test_application_detail_marks_the_submission_the_jury_sees(organiser_client):
+    call = CallFactory(
+        opens_at=datetime.datetime(2025, 7, 21, 8, tzinfo=datetime.UTC),
+        closes_at=datetime.datetime(2025, 9, 30, 21, 59, tzinfo=datetime.UTC),
+    )
+    application = make_complete_application(call=call, state=S.SUBMITTED)
+    on_time = SubmissionFactory(
+        application=application,
+        number=1,
+        submitted_at=datetime.datetime(2025, 9, 30, 21, 58, tzinfo=datetime.UTC),
+    )
+    SubmissionFactory(
+        application=application,
+        number=2,
+        submitted_at=datetime.datetime(2025, 9, 30, 21, 59, tzinfo=datetime.UTC),
+    )
+    response = organiser_client.get(
+        url("application_detail", slug=call.slug, reference=application.reference)
+    )
+    assert response.context["submission"].number == 2
+    assert response.context["jury_submission"] == on_time
+    pdf = organiser_client.get(
+        url("application_pdf", slug=call.slug, reference=application.reference),
+        {"submission": on_time.pk},
+    )
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
+    other = organiser_client.get(
+        url("application_pdf", slug=call.slug, reference=application.reference),
+        {"submission": "999999"},
+    )
+    assert other.status_code == 404

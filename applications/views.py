@@ -82,26 +82,35 @@ def render_markdown(text):
     return nh3.clean(html)
 
 
+def _days(count):
+    return ngettext("%(count)s day", "%(count)s days", count)
+
+
+def _hours(count):
+    return ngettext("%(count)s hour", "%(count)s hours", count)
+
+
+def _minutes(count):
+    return ngettext("%(count)s minute", "%(count)s minutes", count)
+
+
 def remaining_text(delta):
     """Say how long is left, e.g. "3 days 4 hours" (to the minute below an hour)."""
     seconds = max(int(delta.total_seconds()), 0)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
-    minutes = max(rest // 60, 0 if days or hours else 1)
-
-    def part(singular, plural, count):
-        return ngettext(singular, plural, count) % {"count": count}
-
+    minutes = rest // 60
     if days:
-        parts = [part("%(count)s day", "%(count)s days", days)]
+        parts = [_days(days) % {"count": days}]
         if hours:
-            parts.append(part("%(count)s hour", "%(count)s hours", hours))
+            parts.append(_hours(hours) % {"count": hours})
     elif hours:
-        parts = [part("%(count)s hour", "%(count)s hours", hours)]
+        parts = [_hours(hours) % {"count": hours}]
         if minutes:
-            parts.append(part("%(count)s minute", "%(count)s minutes", minutes))
+            parts.append(_minutes(minutes) % {"count": minutes})
     else:
-        parts = [part("%(count)s minute", "%(count)s minutes", minutes)]
+        minutes = max(minutes, 1)
+        parts = [_minutes(minutes) % {"count": minutes}]
     return " ".join(parts)
 
 
@@ -132,15 +141,9 @@ def countdown_config(call, now):
         "template": _("Closes in %(remaining)s"),
         "closed": _("The call is closed."),
         "units": {
-            unit: [
-                ngettext(singular, plural, 1),
-                ngettext(singular, plural, 2),
-            ]
-            for unit, singular, plural in (
-                ("day", "%(count)s day", "%(count)s days"),
-                ("hour", "%(count)s hour", "%(count)s hours"),
-                ("minute", "%(count)s minute", "%(count)s minutes"),
-            )
+            "day": [_days(1), _days(2)],
+            "hour": [_hours(1), _hours(2)],
+            "minute": [_minutes(1), _minutes(2)],
         },
     }
 

@@ -243,6 +243,9 @@
 
   // --- Offer back what was not saved ----------------------------------------
   var stored = loadStored();
+  // Entries the server already holds are dropped; only real differences remain.
+  forget(Object.keys(stored));
+  stored = loadStored();
   var pending = fieldNames().filter(function (name) {
     return Object.prototype.hasOwnProperty.call(stored, name) &&
       !same(stored[name], valueOf(name));

@@ -1,0 +1,159 @@
+"""The organisers' back office of the data (under /gestion/donnees/).
+
+``BackOfficeMFAMiddleware`` already turned away users without a back-office
+role and required two-factor authentication; each view here also requires the
+organiser role (a jury member gets 403).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.accounts.permissions import is_organiser
+
+from . import services
+from .enums import FeedbackStatus, IngestionStatus
+from .ingestion import REJECTION_REASONS
+from .models import Feedback, IngestionRun
+
+PAGE_SIZE = 25
+CHART_RUNS = 30
+RUN_LIST_FIELDS = (
+    "id",
+    "source",
+    "status",
+    "started_at",
+    "finished_at",
+    "received",
+    "accepted",
+    "duplicates",
+    "rejected",
+    "detail",
+)
+
+
+def organiser_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_organiser(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _runs_chart(runs):
+    runs = list(reversed(runs))
+    return {
+        "type": "bar",
+        "data": {
+            "labels": [f"#{run.pk}" for run in runs],
+            "datasets": [
+                {
+                    "label": _("Accepted"),
+                    "data": [run.accepted for run in runs],
+                    "backgroundColor": "#1e7b4f",
+                },
+                {
+                    "label": _("Already stored"),
+                    "data": [run.duplicates for run in runs],
+                    "backgroundColor": "#5b5b5b",
+                },
+                {
+                    "label": _("Rejected"),
+                    "data": [run.rejected for run in runs],
+                    "backgroundColor": "#c0392b",
+                },
+            ],
+        },
+        "options": {
+            "scales": {
+                "x": {"stacked": True},
+                "y": {"stacked": True, "type": "logarithmic"},
+            }
+        },
+    }
+
+
+@require_GET
+@organiser_required
+def run_list(request):
+    runs = IngestionRun.objects.only(*RUN_LIST_FIELDS)
+    status = request.GET.get("status", "")
+    if status in IngestionStatus.values:
+        runs = runs.filter(status=status)
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    recent = list(IngestionRun.objects.only(*RUN_LIST_FIELDS)[:CHART_RUNS])
+    return render(
+        request,
+        "datasets/backoffice/run_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": IngestionStatus.choices,
+            "chart": _runs_chart(recent),
+            "chart_runs": recent,
+        },
+    )
+
+
+@require_GET
+@organiser_required
+def run_detail(request, pk):
+    run = get_object_or_404(IngestionRun, pk=pk)
+    reasons = [
+        {"code": code, "label": REJECTION_REASONS.get(code, code), "count": count}
+        for code, count in sorted(
+            run.rejected_by_reason.items(), key=lambda item: (-item[1], item[0])
+        )
+    ]
+    samples = [
+        {**sample, "label": REJECTION_REASONS.get(sample.get("reason"), "")}
+        for sample in run.sample_errors
+    ]
+    return render(
+        request,
+        "datasets/backoffice/run_detail.html",
+        {"run": run, "reasons": reasons, "samples": samples},
+    )
+
+
+@require_GET
+@organiser_required
+def feedback_list(request):
+    rows = Feedback.objects.select_related("sensor", "dataset").order_by(
+        "-created_at", "-id"
+    )
+    status = request.GET.get("status", "")
+    if status in FeedbackStatus.values:
+        rows = rows.filter(status=status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "datasets/backoffice/feedback_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": FeedbackStatus.choices,
+        },
+    )
+
+
+@require_POST
+@organiser_required
+def feedback_status(request, pk):
+    feedback = get_object_or_404(Feedback, pk=pk)
+    try:
+        services.set_feedback_status(
+            feedback, request.POST.get("status", ""), actor=request.user
+        )
+    except (ValidationError, ValueError):
+        messages.error(request, _("This status change is not allowed."))
+    else:
+        messages.success(request, _("Feedback status updated."))
+    return redirect("datasets_bo:feedback_list")

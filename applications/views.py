@@ -150,7 +150,7 @@ def countdown_config(call, now):
 
 def _dataset_url(dataset):
     try:
-        return reverse("datasets:detail", kwargs={"slug": dataset.slug})
+        return reverse("datasets:dataset_detail", kwargs={"slug": dataset.slug})
     except NoReverseMatch:
         return ""
 
@@ -456,14 +456,17 @@ def application_edit(request, reference):
     if not has_verified_email(user):
         return verified_email_required(lambda request: None)(request)
     application = _application_or_404(request, reference)
-    _editable_or_403(user, application)
+    if not is_team_member(user, application):
+        raise PermissionDenied
     try:
+        # A team whose application can no longer change is told why.
         check_editable(application)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect(
             "applications:application_detail", reference=application.reference
         )
+    _editable_or_403(user, application)
     token = make_draft_token(application, user)
     if request.method == "GET":
         form = ApplicationForm(

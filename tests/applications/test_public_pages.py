@@ -61,7 +61,8 @@ def test_call_page_shows_context_timeline_charter_and_countdown(client, db):
     assert "Closes in 3 days 4 hours" in html
     assert f"/en/appels/{call.slug}/candidater/" in html
     assert "No re-identification." in html
-    assert "Pedestrian flows" in html and "Parking occupancy" in html
+    assert '<a href="/en/donnees/pedestrian-flows/">Pedestrian flows</a>' in html
+    assert "Parking occupancy" in html
     assert "Who may apply?" in html
     assert "Deadline" in html and "Results" in html
     assert 'src="/static/js/countdown.js"' in html

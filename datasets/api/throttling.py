@@ -10,9 +10,9 @@ import math
 import time
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import BaseThrottle
+
+from . import fastcache
 
 PERIODS = {
     "s": 1,
@@ -39,25 +39,6 @@ def parse_rate(rate):
     return int(number), seconds
 
 
-def increment(key, timeout):
-    """Add one to the counter ``key`` (created with ``timeout``); return it."""
-    if isinstance(cache, RedisCache):
-        # One round trip in the common case (the raw client; Django's own
-        # incr() checks for the key first).
-        redis_key = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(redis_key, write=True)
-        count = client.incr(redis_key)
-        if count == 1:
-            client.expire(redis_key, timeout)
-        return count
-    cache.add(key, 0, timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.add(key, 1, timeout)
-        return 1
-
-
 class PortalRateThrottle(BaseThrottle):
     """Anonymous clients per IP (``API_ANON_RATE``), users per id
     (``API_USER_RATE``). API keys will get their own scope."""
@@ -68,15 +49,21 @@ class PortalRateThrottle(BaseThrottle):
             return "user", str(user.pk), getattr(settings, "API_USER_RATE", "")
         return "anon", self.get_ident(request), getattr(settings, "API_ANON_RATE", "")
 
-    def allow_request(self, request, view):
+    def plan(self, request):
+        """The counter to increment for ``request``: (key, timeout) or None."""
         scope, ident, rate = self.get_scope(request)
         parsed = parse_rate(rate)
         if parsed is None:
-            return True
+            return None
         limit, period = parsed
         now = time.time()
         window = int(now // period)
-        count = increment(f"api-throttle:{scope}:{ident}:{window}", period + 1)
+        self._pending = (limit, period, window, now)
+        return f"api-throttle:{scope}:{ident}:{window}", period + 1
+
+    def settle(self, request, count):
+        """Record the counter's new value; True when the request may go on."""
+        limit, period, window, now = self._pending
         reset = max(1, math.ceil((window + 1) * period - now))
         request._ratelimit = {
             "limit": limit,
@@ -86,6 +73,12 @@ class PortalRateThrottle(BaseThrottle):
         }
         self._wait = reset
         return count <= limit
+
+    def allow_request(self, request, view):
+        planned = self.plan(request)
+        if planned is None:
+            return True
+        return self.settle(request, fastcache.incr(*planned))
 
     def wait(self):
         return getattr(self, "_wait", None)

@@ -7,7 +7,6 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import (
     ExpressionWrapper,
     F,
@@ -36,7 +35,7 @@ from datasets import selectors
 from datasets.filters import SensorFilter
 from datasets.models import HourlyRollup, ParkingZone, Reading, Sensor, Street
 
-from . import docs, readings
+from . import docs, fastcache, readings
 from .access import FINE, can_read_interval, resolve_access
 from .params import (
     PARIS,
@@ -425,6 +424,35 @@ def _page_url(request, cursor):
 class ReadingsView(PortalAPIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
 
+    def perform_content_negotiation(self, request, force=False):
+        # The common case without DRF's negotiation machinery.
+        if request.query_params.get("format", "json") == "json" and (
+            "text/csv" not in request.META.get("HTTP_ACCEPT", "")
+        ):
+            return (self.renderer_classes[0](), JSONRenderer.media_type)
+        return super().perform_content_negotiation(request, force=force)
+
+    def initial(self, request, *args, **kwargs):
+        self._throttle_pending = True
+        super().initial(request, *args, **kwargs)
+
+    def check_throttles(self, request):
+        # Done in get(): the rate-limit counter and the response cache share
+        # one Redis round trip.
+        self._throttle_pending = True
+
+    def _throttle_now(self, request):
+        if getattr(self, "_throttle_pending", False):
+            self._throttle_pending = False
+            super().check_throttles(request)
+
+    def handle_exception(self, exc):
+        try:
+            self._throttle_now(self.request)
+        except Exception as throttled:  # noqa: BLE001 - Throttled wins
+            exc = throttled
+        return super().handle_exception(exc)
+
     def get(self, request):
         query = request.query_params
         if query.get("interval") == "15min":
@@ -437,7 +465,15 @@ class ReadingsView(PortalAPIView):
             (request.get_host(), request.path, *params.cache_key_parts())
         )
         cache_key = "api:readings:v1:" + hashlib.sha1(key_source.encode()).hexdigest()
-        cached = cache.get(cache_key)
+        throttle = PortalRateThrottle()
+        planned = throttle.plan(request)
+        self._throttle_pending = False
+        if planned is None:
+            cached = fastcache.get(cache_key)
+        else:
+            count, cached = fastcache.incr_and_get(*planned, cache_key)
+            if not throttle.settle(request, count):
+                self.throttled(request, throttle.wait())
         if cached is not None:
             return _cached_response(request, cached)
 
@@ -477,7 +513,7 @@ class ReadingsView(PortalAPIView):
             "expires": (now + timedelta(seconds=max_age)).timestamp(),
             "link": f'<{next_url}>; rel="next"' if next_url else "",
         }
-        cache.set(cache_key, cached, max_age)
+        fastcache.set(cache_key, cached, max_age)
         return _cached_response(request, cached)
 
 

@@ -52,6 +52,18 @@ def test_rate_limit_on_real_redis(client, world, settings, redis_url):
     statuses = [client.get("/api/v1/streets/").status_code for _n in range(3)]
     assert statuses == [200, 200, 429]
     cache.clear()
+    # The readings endpoint counts and reads its cache in one round trip.
+    query = {"dataset": "pedestrian-flows", "start": "2025-10-07", "end": "2025-10-08"}
+    first, second, third = (client.get("/api/v1/readings/", query) for _n in range(3))
+    assert (first.status_code, second.status_code, third.status_code) == (
+        200,
+        200,
+        429,
+    )
+    assert second.content == first.content
+    assert second["RateLimit-Remaining"] == "0"
+    assert int(third["Retry-After"]) >= 1
+    cache.clear()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,151 @@
+"""A bounded HTTP load client for the bench: loopback only, no Django.
+
+``run_phase`` opens ``concurrency`` keep-alive connections (``http.client``)
+spread over a few processes (so the client is not held back by one GIL), lets
+each send requests back to back for ``warmup`` seconds (discarded) and then for
+``duration`` seconds (measured), and stops early when the hard cap on requests
+is reached. Every response must be 200 with a non-empty body; anything else is
+counted as an error by status (or by exception name).
+"""
+
+import http.client
+import math
+import multiprocessing
+import threading
+import time
+from collections import Counter
+
+ALLOWED_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def _connection(host, port):
+    if host not in ALLOWED_HOSTS:
+        raise ValueError(f"The bench only talks to the loopback, not {host!r}")
+    return http.client.HTTPConnection(host, port, timeout=60)
+
+
+def _client_thread(host, port, path, headers, warmup_end, end, cap, results):
+    connection = _connection(host, port)
+    latencies = []
+    errors = Counter()
+    sent = 0
+    while sent < cap:
+        now = time.time()
+        if now >= end:
+            break
+        measuring = now >= warmup_end
+        started = time.perf_counter()
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+        except (OSError, http.client.HTTPException) as error:
+            errors[type(error).__name__] += 1
+            connection.close()
+            connection = _connection(host, port)
+            continue
+        elapsed = time.perf_counter() - started
+        if measuring:
+            sent += 1
+            if response.status != 200:
+                errors[str(response.status)] += 1
+            elif not body:
+                errors["empty body"] += 1
+            latencies.append(elapsed)
+    connection.close()
+    results.append((latencies, errors))
+
+
+def _client_process(host, port, path, headers, threads, warmup_end, end, cap):
+    results = []
+    workers = [
+        threading.Thread(
+            target=_client_thread,
+            args=(host, port, path, headers, warmup_end, end, cap, results),
+        )
+        for _ in range(threads)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    latencies = []
+    errors = Counter()
+    for thread_latencies, thread_errors in results:
+        latencies.extend(thread_latencies)
+        errors.update(thread_errors)
+    return latencies, dict(errors)
+
+
+def percentile(values, fraction):
+    """The nearest-rank percentile of ``values`` (sorted or not)."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[rank - 1]
+
+
+def run_phase(
+    path,
+    *,
+    host="127.0.0.1",
+    port=8103,
+    headers=None,
+    concurrency=8,
+    processes=2,
+    warmup=2.0,
+    duration=10.0,
+    max_requests=200_000,
+):
+    """Load ``path`` and return requests/s, p50/p95 (ms), counts and errors."""
+    processes = max(1, min(processes, concurrency))
+    per_process = [concurrency // processes] * processes
+    for index in range(concurrency % processes):
+        per_process[index] += 1
+    cap = max(1, max_requests // concurrency)
+    start = time.time() + 0.5  # leave time for the processes to start
+    warmup_end = start + warmup
+    end = warmup_end + duration
+    headers = {"Host": f"{host}:{port}", **(headers or {})}
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(processes) as pool:
+        jobs = [
+            pool.apply_async(
+                _client_process,
+                (host, port, path, headers, threads, warmup_end, end, cap),
+            )
+            for threads in per_process
+        ]
+        outcomes = [job.get(timeout=warmup + duration + 120) for job in jobs]
+    measured_for = min(duration, max(time.time(), warmup_end) - warmup_end)
+    latencies = []
+    errors = Counter()
+    for process_latencies, process_errors in outcomes:
+        latencies.extend(process_latencies)
+        errors.update(process_errors)
+    requests = len(latencies)
+    return {
+        "path": path,
+        "concurrency": concurrency,
+        "requests": requests,
+        "seconds": measured_for,
+        "rps": requests / measured_for if measured_for > 0 else math.nan,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p95_ms": percentile(latencies, 0.95) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "errors": dict(errors),
+        "error_count": sum(errors.values()),
+    }
+
+
+def fetch(path, *, host="127.0.0.1", port=8103, headers=None, timeout=60):
+    """One GET: (status, headers dict, body bytes)."""
+    connection = _connection(host, port)
+    connection.timeout = timeout
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()

@@ -1,0 +1,547 @@
+"""``make bench``: load a year of readings, serve the portal, measure, report.
+
+    .venv/bin/python bench/run_all.py [--duration 10] [--concurrency 8] ...
+
+1. ``bench/load_year.py`` makes the bench database ready (reused between runs);
+2. gunicorn serves ``portal.wsgi`` with ``bench.settings`` on 127.0.0.1:8103
+   (``2 x cores`` gthread workers, no access log);
+3. an organiser account is created (or reused) and a session for it is written
+   with Django's own SessionStore in this process; its cookie is sent with the
+   15-minute request (a), which needs the "fine" access level;
+4. for the bare view and the three targets, the bounded load client
+   (bench/loadclient.py) measures:
+   - cold: N sequential requests with the bench Redis database flushed before
+     each (no cached response: the full query path, PostgreSQL buffers warm);
+   - c=1: one client, back to back (latency of a request on an idle server);
+   - c=N: N concurrent keep-alive clients (throughput, latency under load);
+   every response must be 200 with a body, errors are counted and printed;
+5. memory: a full-year CSV export of one dataset is streamed while the RSS of
+   every gunicorn worker is sampled from /proc (before, peak, after);
+6. a table with pass/fail against the targets; the results are also written to
+   bench/.cache/last-run.json and bench/.cache/last-run.md.
+gunicorn is stopped whatever happens. The exit status is 1 when a target
+fails or a response was not a 200.
+
+Environment: BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/portal_bench),
+BENCH_REDIS_URL (redis://127.0.0.1:6379/4), BENCH_PORT (8103).
+"""
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import load_year, loadclient  # noqa: E402
+
+CACHE_DIR = ROOT / "bench" / ".cache"
+ORGANISER_EMAIL = "bench-organiser@example.org"
+BARE_PATH = "/bench/bare"
+TARGETS = [
+    {
+        "key": "a",
+        "label": "(a) one sensor, one day, 15-minute values",
+        "path": "/api/v1/readings/?sensor=PED-001&metric=pedestrians_in"
+        "&start=2025-10-07&end=2025-10-08&interval=15min",
+        "organiser": True,
+        "p50_target_ms": 10,
+        "throughput_target": 0.40,
+    },
+    {
+        "key": "b",
+        "label": "(b) one street, one week, hourly averages",
+        "path": "/api/v1/readings/?street=rue-des-batignolles"
+        "&dataset=pedestrian-flows&metric=pedestrians_in&start=2025-10-06"
+        "&end=2025-10-13&interval=hour&agg=avg",
+        "organiser": False,
+        "p50_target_ms": 15,
+    },
+    {
+        "key": "c",
+        "label": "(c) one dataset, one year, daily sums",
+        "path": "/api/v1/readings/?dataset=pedestrian-flows&metric=pedestrians_in"
+        "&start=2025-01-01&end=2026-01-01&interval=day&agg=sum",
+        "organiser": False,
+        "p50_target_ms": 50,
+    },
+]
+EXPORT_PATHS = [
+    (
+        "/api/v1/readings/export.csv?dataset=pedestrian-flows"
+        "&start=2025-01-01&end=2026-01-01&interval=15min&by=sensor",
+        True,
+    ),
+    (
+        "/api/v1/readings/export.csv?dataset=pedestrian-flows"
+        "&start=2025-01-01&end=2026-01-01&interval=hour&by=sensor",
+        False,
+    ),
+]
+MEMORY_TARGET_MB = 50
+
+
+# --- The machine -----------------------------------------------------------------
+
+
+def machine_info():
+    from django.conf import settings
+    from django.db import connection
+
+    def first(path, prefix):
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(prefix):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return "unknown"
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
+    import django
+    import gunicorn
+
+    memory_kb = first("/proc/meminfo", "MemTotal").split()[0]
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": os.cpu_count(),
+        "cpu_model": first("/proc/cpuinfo", "model name"),
+        "memory_gb": round(int(memory_kb) / 2**20, 1) if memory_kb.isdigit() else 0,
+        "postgresql": pg_version,
+        "shared_buffers": shared_buffers,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+    }
+
+
+# --- The organiser's session ------------------------------------------------------
+
+
+def organiser_cookie():
+    """Create (or reuse) the bench organiser; return a session cookie header.
+
+    The session is written by Django's SessionStore (the engine of the
+    settings: cached_db), exactly as ``login()`` would leave it, so the bench
+    needs neither the login form nor the organiser's second factor.
+    """
+    from importlib import import_module
+
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from portal.accounts.models import OrganiserRole, User
+
+    user, created = User.objects.get_or_create(
+        email=ORGANISER_EMAIL, defaults={"full_name": "Bench Organiser"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=ORGANISER_EMAIL, defaults={"verified": True, "primary": True}
+    )
+    OrganiserRole.objects.get_or_create(user=user)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def flush_cache():
+    """Empty the bench's Redis database (cached responses, sessions' cache copy)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+# --- gunicorn ---------------------------------------------------------------------
+
+
+def port_is_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def start_gunicorn(args, log_path):
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "portal.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--keep-alive",
+        "5",
+        # The full-year export runs for a while: no worker timeout during it.
+        "--timeout",
+        "600",
+        "--error-logfile",
+        str(log_path),
+        "--log-level",
+        "warning",
+    ]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+
+
+def wait_ready(server, port, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
+        try:
+            status, _headers, _body = loadclient.fetch(BARE_PATH, port=port)
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within a minute")
+
+
+def stop_gunicorn(server):
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def worker_pids(master_pid):
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The parent pid is the 2nd field after the parenthesised command.
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[1]) == master_pid:
+            pids.append(int(entry.name))
+    return sorted(pids)
+
+
+def rss_mb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+# --- Measurements -----------------------------------------------------------------
+
+
+def cold_latency(path, *, port, headers, count):
+    """p50/p95 of ``count`` sequential requests, the response cache emptied first."""
+    latencies = []
+    errors = {}
+    for _ in range(count):
+        flush_cache()
+        started = time.perf_counter()
+        status, _headers, body = loadclient.fetch(path, port=port, headers=headers)
+        latencies.append(time.perf_counter() - started)
+        if status != 200 or not body:
+            key = str(status) if status != 200 else "empty body"
+            errors[key] = errors.get(key, 0) + 1
+    return {
+        "requests": count,
+        "p50_ms": loadclient.percentile(latencies, 0.5) * 1000,
+        "p95_ms": loadclient.percentile(latencies, 0.95) * 1000,
+        "errors": errors,
+        "error_count": sum(errors.values()),
+    }
+
+
+def measure(path, *, args, headers, cold=True):
+    out = {}
+    if cold:
+        out["cold"] = cold_latency(
+            path, port=args.port, headers=headers, count=args.cold_requests
+        )
+    common = {
+        "port": args.port,
+        "headers": headers,
+        "warmup": args.warmup,
+        "max_requests": args.max_requests,
+    }
+    out["c1"] = loadclient.run_phase(
+        path, concurrency=1, processes=1, duration=args.duration / 2, **common
+    )
+    out["load"] = loadclient.run_phase(
+        path,
+        concurrency=args.concurrency,
+        processes=args.processes,
+        duration=args.duration,
+        **common,
+    )
+    return out
+
+
+def memory_check(server, *, port, cookie):
+    """Stream a full-year export; return the RSS growth of the busiest worker."""
+    for path, needs_organiser in EXPORT_PATHS:
+        headers = {"Cookie": cookie} if needs_organiser else {}
+        pids = worker_pids(server.pid)
+        before = {pid: rss_mb(pid) for pid in pids}
+        peak = dict(before)
+        done = threading.Event()
+
+        def sample(peak=peak, done=done):
+            while not done.is_set():
+                for pid in peak:
+                    peak[pid] = max(peak[pid], rss_mb(pid))
+                time.sleep(0.02)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        started = time.monotonic()
+        streamed = lines = 0
+        connection = loadclient._connection("127.0.0.1", port)
+        connection.timeout = 900
+        try:
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            status = response.status
+            while chunk := response.read(65536):
+                streamed += len(chunk)
+                lines += chunk.count(b"\n")
+        finally:
+            connection.close()
+            seconds = time.monotonic() - started
+            time.sleep(1.0)
+            done.set()
+            sampler.join()
+        after = {pid: rss_mb(pid) for pid in pids}
+        if status != 200:
+            print(f"  export {path} answered {status}: trying the next form")
+            continue
+        busiest = max(pids, key=lambda pid: peak[pid] - before[pid])
+        return {
+            "path": path,
+            "status": status,
+            "bytes": streamed,
+            "rows": max(0, lines - 1),
+            "seconds": seconds,
+            "worker": busiest,
+            "before_mb": before[busiest],
+            "peak_mb": peak[busiest],
+            "after_mb": after[busiest],
+            "growth_mb": peak[busiest] - before[busiest],
+        }
+    return None
+
+
+# --- Report -----------------------------------------------------------------------
+
+
+def verdicts(results, bare_rps, memory):
+    """(label, measured, target, ok) for each target of the issue."""
+    lines = []
+    for target in TARGETS:
+        result = results.get(target["key"])
+        if result is None:
+            lines.append((f"{target['key']}: p50", "not measured", "", False))
+            continue
+        p50 = result["c1"]["p50_ms"]
+        lines.append(
+            (
+                f"({target['key']}) p50, one client",
+                f"{p50:.1f} ms",
+                f"<= {target['p50_target_ms']} ms",
+                p50 <= target["p50_target_ms"],
+            )
+        )
+        if "throughput_target" in target:
+            ratio = result["load"]["rps"] / bare_rps if bare_rps else 0
+            lines.append(
+                (
+                    f"({target['key']}) throughput / bare",
+                    f"{ratio:.0%}",
+                    f">= {target['throughput_target']:.0%}",
+                    ratio >= target["throughput_target"],
+                )
+            )
+    if memory is None:
+        lines.append(("export memory growth", "not measured", "", False))
+    else:
+        lines.append(
+            (
+                "export memory growth",
+                f"{memory['growth_mb']:.1f} MB",
+                f"< {MEMORY_TARGET_MB} MB",
+                memory["growth_mb"] < MEMORY_TARGET_MB,
+            )
+        )
+    return lines
+
+
+def table_markdown(rows, bare_rps):
+    header = (
+        "| target | cold p50 / p95 (ms) | c=1 p50 / p95 (ms) | c=1 req/s "
+        "| c=N req/s | c=N p50 / p95 (ms) | throughput / bare | errors |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    lines = []
+    for label, result in rows:
+        cold = result.get("cold")
+        c1, load = result["c1"], result["load"]
+        errors = (cold["error_count"] if cold else 0) + sum(
+            phase["error_count"] for phase in (c1, load)
+        )
+        cold_text = f"{cold['p50_ms']:.1f} / {cold['p95_ms']:.1f}" if cold else "-"
+        lines.append(
+            f"| {label} | {cold_text} "
+            f"| {c1['p50_ms']:.2f} / {c1['p95_ms']:.2f} | {c1['rps']:.0f} "
+            f"| {load['rps']:.0f} | {load['p50_ms']:.1f} / {load['p95_ms']:.1f} "
+            f"| {load['rps'] / bare_rps:.0%} | {errors} |"
+        )
+    return header + "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    cores = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("BENCH_PORT", "8103"))
+    )
+    parser.add_argument("--workers", type=int, default=2 * cores)
+    parser.add_argument("--worker-class", default="gthread")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--cold-requests", type=int, default=20)
+    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--skip-memory", action="store_true")
+    args = parser.parse_args(argv)
+
+    print("== Bench database")
+    data = load_year.load_year(out=print)
+    machine = machine_info()
+    print("== Machine")
+    for key, value in machine.items():
+        print(f"  {key}: {value}")
+    if not port_is_free(args.port):
+        sys.exit(f"Port {args.port} is in use: stop that server or set BENCH_PORT.")
+    cookie = organiser_cookie()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = CACHE_DIR / "gunicorn.log"
+    print(
+        f"== gunicorn on 127.0.0.1:{args.port}: {args.workers} {args.worker_class} "
+        f"workers x {args.threads} thread(s); load: {args.concurrency} clients in "
+        f"{args.processes} processes, {args.warmup:g} s warm-up + "
+        f"{args.duration:g} s per target"
+    )
+    server = start_gunicorn(args, log_path)
+    results = {}
+    memory = None
+    try:
+        wait_ready(server, args.port)
+        status, _h, _b = loadclient.fetch(
+            "/mon-compte/", port=args.port, headers={"Cookie": cookie}
+        )
+        print(f"  organiser session: /mon-compte/ answers {status} (200 = logged in)")
+        print("== bare view")
+        results["bare"] = measure(BARE_PATH, args=args, headers={}, cold=False)
+        print_phase(results["bare"])
+        for target in TARGETS:
+            headers = {"Cookie": cookie} if target["organiser"] else {}
+            status, _h, body = loadclient.fetch(
+                target["path"], port=args.port, headers=headers
+            )
+            print(f"== {target['label']}\n  {target['path']}")
+            if status != 200:
+                print(f"  answered {status}: {body[:300]!r}; not measured")
+                continue
+            print(f"  first response: {len(body):,} bytes")
+            results[target["key"]] = measure(target["path"], args=args, headers=headers)
+            print_phase(results[target["key"]])
+        if not args.skip_memory:
+            print("== memory: full-year CSV export of one dataset")
+            memory = memory_check(server, port=args.port, cookie=cookie)
+            if memory:
+                print(
+                    f"  {memory['path']}\n  {memory['bytes'] / 2**20:,.0f} MB, "
+                    f"{memory['rows']:,} rows in {memory['seconds']:.1f} s; worker "
+                    f"{memory['worker']} RSS {memory['before_mb']:.0f} -> peak "
+                    f"{memory['peak_mb']:.0f} -> {memory['after_mb']:.0f} MB "
+                    f"(growth {memory['growth_mb']:.1f} MB)"
+                )
+    finally:
+        stop_gunicorn(server)
+
+    bare_rps = results["bare"]["load"]["rps"]
+    rows = [("bare view", results["bare"])] + [
+        (target["label"], results[target["key"]])
+        for target in TARGETS
+        if target["key"] in results
+    ]
+    table = table_markdown(rows, bare_rps)
+    checks = verdicts(results, bare_rps, memory)
+    print(f"\n== Results (c=N: {args.concurrency} concurrent clients)\n")
+    print(table)
+    for label, measured, target, ok in checks:
+        print(f"  {'PASS' if ok else 'FAIL'}  {label}: {measured} (target {target})")
+    errors = sum(
+        phase["error_count"] for result in results.values() for phase in result.values()
+    )
+    print(f"  non-200 or empty responses: {errors}")
+    report = {
+        "machine": machine,
+        "data": data,
+        "settings": vars(args),
+        "results": results,
+        "memory": memory,
+        "checks": [list(check) for check in checks],
+    }
+    (CACHE_DIR / "last-run.json").write_text(json.dumps(report, indent=2, default=str))
+    (CACHE_DIR / "last-run.md").write_text(table)
+    ok = errors == 0 and all(check[3] for check in checks)
+    return 0 if ok else 1
+
+
+def print_phase(result):
+    for name, phase in result.items():
+        extra = f" {phase['rps']:8.0f} req/s" if "rps" in phase else " " * 15
+        print(
+            f"  {name:>5}:{extra}  p50 {phase['p50_ms']:7.2f} ms  p95 "
+            f"{phase['p95_ms']:7.2f} ms  n={phase['requests']:,}  "
+            f"errors={phase['errors'] or 0}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,17 +1,20 @@
 import datetime
 import io
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 from freezegun import freeze_time
 from pypdf import PdfReader
 
 from applications.enums import ApplicationState
-from applications.models import SentEmail, Submission
+from applications.models import Application, SentEmail, Submission
 from applications.services import (
     DeadlinePassedError,
     application_content,
     content_fingerprint,
+    save_draft,
     submission_for_review,
     submit_application,
 )
@@ -264,3 +267,72 @@ def test_receipt_pdf_download_for_the_team(client, user):
     assert response["Content-Type"] == "application/pdf"
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert submission.sha256 in text.replace("\n", "")
+
+
+def _run_together(*functions):
+    """Run each function in its own thread, released at the same instant."""
+    barrier = threading.Barrier(len(functions))
+    results, errors = [], []
+
+    def run(function):
+        try:
+            barrier.wait()
+            results.append(function())
+        except Exception as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(f,)) for f in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submit_two_simultaneous_requests_make_one_submission(mailoutbox):
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks need PostgreSQL (DATABASE_URL).")
+    application = make_complete_application()
+    actor = application.created_by
+
+    def submit():
+        fresh = Application.objects.get(pk=application.pk)
+        return submit_application(fresh, actor=actor).pk
+
+    results, errors = _run_together(submit, submit)
+
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Submission.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_autosave_two_simultaneous_edits_of_one_field_never_overwrite():
+    if connection.vendor != "postgresql":
+        pytest.skip("Row locks need PostgreSQL (DATABASE_URL).")
+    application = ApplicationFactory(title="Départ")
+    member = TeamMemberFactory(application=application).user
+
+    def edit(user, title):
+        def run():
+            fresh = Application.objects.get(pk=application.pk)
+            return save_draft(
+                fresh, actor=user, values={"title": title}, base_version=1
+            )
+
+        return run
+
+    results, errors = _run_together(
+        edit(application.created_by, "Titre de Léa"), edit(member, "Titre de Mehdi")
+    )
+
+    assert errors == []
+    saved = [result for result in results if result.saved == ["title"]]
+    refused = [result for result in results if "title" in result.conflicts]
+    assert (len(saved), len(refused)) == (1, 1)
+    application.refresh_from_db()
+    assert refused[0].conflicts["title"] == application.title

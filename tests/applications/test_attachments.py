@@ -197,3 +197,29 @@ def test_attachment_upload_by_outsider_is_404(client, user, other_user):
 
     assert response.status_code == 404
     assert Attachment.objects.count() == 0
+
+
+def test_upload_answers_a_file_question_and_satisfies_completeness(client, user):
+    from applications.services import completeness_problems
+    from tests.applications.factories import ExtraQuestionFactory
+
+    application = ApplicationFactory(created_by=user)
+    question = ExtraQuestionFactory(
+        call=application.call, kind="file", label_en="Support letter"
+    )
+    name = f"extra_{question.pk}"
+    assert name in dict(completeness_problems(application))
+    client.force_login(user)
+
+    client.post(
+        reverse("applications:attachment_upload", args=[application.reference]),
+        {
+            "file": SimpleUploadedFile("lettre.pdf", pdf_bytes()),
+            "kind": "other",
+            "question": question.pk,
+        },
+    )
+
+    attachment = Attachment.objects.get()
+    assert (attachment.question, attachment.is_pitch_deck) == (question, False)
+    assert name not in dict(completeness_problems(application))

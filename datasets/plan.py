@@ -42,6 +42,15 @@ class PlanSensor:
     url: str
     street: str
 
+    # SVG coordinates as text: a localised template would print "12,5".
+    @property
+    def cx(self):
+        return f"{self.x:g}"
+
+    @property
+    def cy(self):
+        return f"{self.y:g}"
+
 
 @dataclass
 class Plan:

@@ -135,6 +135,12 @@ def test_plan_draws_the_26_streets_and_160_sensors(client, catalogue):
     assert html.count('class="plan-sensor"') == 160
     assert "<title>Rue des Batignolles</title>" in html
     assert 'href="/donnees/capteurs/PED-001/"' in html
+    # Coordinates stay numbers in French (no decimal comma).
+    dots = re.findall(
+        r'class="plan-sensor" data-sensor="[^"]+" cx="([^"]+)" cy="([^"]+)"', html
+    )
+    assert len(dots) == 160
+    assert all(re.fullmatch(r"\d+(\.\d+)?", value) for dot in dots for value in dot)
     _no_inline_code(html)
 
 

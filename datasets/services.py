@@ -86,41 +86,65 @@ def seed_catalogue():
             )
             metric_count += 1
 
-    streets = {}
-    for row in reference.street_rows():
-        streets[row["slug"]], _created = Street.objects.update_or_create(
-            slug=row["slug"],
-            defaults={"name": row["name"], "geometry": row["geometry"]},
-        )
-
-    zones = {}
-    for row in reference.zone_rows():
-        zones[row["code"]], _created = ParkingZone.objects.update_or_create(
-            code=row["code"],
-            defaults={
-                "street": streets[row["street"]],
+    streets = _sync_rows(
+        Street,
+        "slug",
+        {
+            row["slug"]: {"name": row["name"], "geometry": row["geometry"]}
+            for row in reference.street_rows()
+        },
+    )
+    zones = _sync_rows(
+        ParkingZone,
+        "code",
+        {
+            row["code"]: {
+                "street_id": streets[row["street"]].pk,
                 "zone_type": row["zone_type"],
                 "capacity": row["capacity"],
                 "geometry": row["geometry"],
-            },
-        )
-
+            }
+            for row in reference.zone_rows()
+        },
+    )
     sensor_rows = reference.sensor_rows()
-    for row in sensor_rows:
-        sensor, _created = Sensor.objects.update_or_create(
-            code=row["code"],
-            defaults={
+    sensors = _sync_rows(
+        Sensor,
+        "code",
+        {
+            row["code"]: {
                 "kind": row["kind"],
-                "street": streets[row["street"]],
-                "parking_zone": zones.get(row["parking_zone"]),
+                "street_id": streets[row["street"]].pk,
+                "parking_zone_id": (
+                    zones[row["parking_zone"]].pk if row["parking_zone"] else None
+                ),
                 "latitude": Decimal(str(row["latitude"])),
                 "longitude": Decimal(str(row["longitude"])),
                 "mounting": row["mounting"],
                 "installed_on": row["installed_on"],
                 "status": row["status"],
-            },
+            }
+            for row in sensor_rows
+        },
+    )
+    through = Sensor.datasets.through
+    wanted = {
+        (sensors[row["code"]].pk, datasets[row["dataset"]].pk) for row in sensor_rows
+    }
+    sensor_ids = [sensor.pk for sensor in sensors.values()]
+    present = set(
+        through.objects.filter(sensor_id__in=sensor_ids).values_list(
+            "sensor_id", "dataset_id"
         )
-        sensor.datasets.set([datasets[row["dataset"]]])
+    )
+    for sensor_id, dataset_id in present - wanted:
+        through.objects.filter(sensor_id=sensor_id, dataset_id=dataset_id).delete()
+    through.objects.bulk_create(
+        [
+            through(sensor_id=sensor_id, dataset_id=dataset_id)
+            for sensor_id, dataset_id in sorted(wanted - present)
+        ]
+    )
 
     return {
         "dtpr_sheets": len(sheets),
@@ -132,8 +156,41 @@ def seed_catalogue():
     }
 
 
-def submit_feedback(*, message, sensor=None, dataset=None, name="", email="",
-                    author=None):
+def _sync_rows(model, key, wanted):
+    """Create or update ``model`` rows keyed by ``key`` to the ``wanted`` values,
+    in a few queries; return the rows by key (other rows are left alone)."""
+    existing = {
+        getattr(row, key): row
+        for row in model.objects.filter(**{f"{key}__in": list(wanted)})
+    }
+    created, changed = [], []
+    fields = set()
+    for identifier, values in wanted.items():
+        row = existing.get(identifier)
+        if row is None:
+            created.append(model(**{key: identifier}, **values))
+            continue
+        dirty = [name for name, value in values.items() if getattr(row, name) != value]
+        if dirty:
+            for name in dirty:
+                setattr(row, name, values[name])
+            fields.update(dirty)
+            changed.append(row)
+    if created:
+        model.objects.bulk_create(created)
+    if changed:
+        model.objects.bulk_update(changed, sorted(fields))
+    if created:
+        existing = {
+            getattr(row, key): row
+            for row in model.objects.filter(**{f"{key}__in": list(wanted)})
+        }
+    return existing
+
+
+def submit_feedback(
+    *, message, sensor=None, dataset=None, name="", email="", author=None
+):
     """Record a resident's question or remark about a sensor or a dataset.
 
     Raises ``ValidationError`` when the message is empty. Writes the audit
@@ -166,9 +223,7 @@ def submit_feedback(*, message, sensor=None, dataset=None, name="", email="",
         recipient = settings.PORTAL_CONTACT_EMAIL
         if dataset is not None and dataset.dtpr_sheet.feedback_email:
             recipient = dataset.dtpr_sheet.feedback_email
-        transaction.on_commit(
-            lambda: _notify_organisers(feedback.pk, recipient)
-        )
+        transaction.on_commit(lambda: _notify_organisers(feedback.pk, recipient))
     return feedback
 
 
@@ -181,8 +236,10 @@ def _notify_organisers(feedback_id, recipient):
     if feedback is None:
         return
     subject = _("New feedback about the sensors")
-    about = feedback.sensor.code if feedback.sensor else (
-        feedback.dataset.slug if feedback.dataset else "-"
+    about = (
+        feedback.sensor.code
+        if feedback.sensor
+        else (feedback.dataset.slug if feedback.dataset else "-")
     )
     body = "\n".join(
         [

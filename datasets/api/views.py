@@ -37,6 +37,7 @@ from datasets.models import HourlyRollup, ParkingZone, Reading, Sensor, Street
 
 from . import docs, fastcache, readings
 from .access import FINE, can_read_interval, resolve_access
+from .pagination import encode_cursor
 from .params import (
     PARIS,
     FineDataForbidden,
@@ -481,8 +482,6 @@ class ReadingsView(PortalAPIView):
         rows, next_key = readings.fetch_page(params, selection)
         next_url = None
         if next_key is not None:
-            from .pagination import encode_cursor
-
             next_url = _page_url(request, encode_cursor(next_key))
         if params.format == "csv":
             body = _csv_bytes(rows)

@@ -13,6 +13,7 @@ from datasets.models import (
     SensorDayQuality,
 )
 from datasets.services import seed_catalogue
+from datasets.tasks import simulate_live_task
 from portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -176,3 +177,32 @@ def test_ingest_refreshes_rollups_and_quality_for_what_it_stored(catalogue):
     )
     assert quality.gaps == 2
     assert quality.last_reading_at == datetime.datetime(2025, 10, 7, 8, 45, tzinfo=UTC)
+
+
+@freeze_time("2025-10-08T12:07:00Z")
+def test_simulate_live_task_resumes_from_the_last_simulator_cursor(catalogue, settings):
+    settings.PORTAL_SIMULATOR_LIVE = True
+    IngestionRun.objects.create(
+        source=IngestionSource.SIMULATOR,
+        status=IngestionStatus.SUCCEEDED,
+        cursor_after=datetime.datetime(2025, 10, 8, 11, 0, tzinfo=UTC),
+    )
+
+    run = IngestionRun.objects.get(pk=simulate_live_task.apply().get())
+    again = simulate_live_task.apply().get()
+
+    assert run.cursor_before == datetime.datetime(2025, 10, 8, 11, 0, tzinfo=UTC)
+    assert run.cursor_after == datetime.datetime(2025, 10, 8, 12, 0, tzinfo=UTC)
+    periods = set(Reading.objects.values_list("period_start", flat=True))
+    assert periods == {
+        datetime.datetime(2025, 10, 8, 11, minute, tzinfo=UTC)
+        for minute in (0, 15, 30, 45)
+    }
+    assert again is None
+
+
+def test_simulate_live_task_is_off_by_default(catalogue, settings):
+    settings.PORTAL_SIMULATOR_LIVE = False
+
+    assert simulate_live_task.apply().get() is None
+    assert IngestionRun.objects.count() == 0

@@ -152,9 +152,8 @@ def resolve_selection(params):
             allowed = allowed.filter(dataset__slug=params.dataset)
         raise _unknown("metric", missing[0], allowed.values_list("slug", flat=True))
     if params.metrics and not params.dataset:
-        datasets = {metric.dataset_id for metric in metric_rows}
         slugs = [metric.slug for metric in metric_rows]
-        if len(slugs) != len(set(slugs)) or (len(datasets) > 1 and params.by == "all"):
+        if len(slugs) != len(set(slugs)):
             raise ParameterError(
                 "dataset",
                 _("Several datasets have this metric: name the dataset too."),

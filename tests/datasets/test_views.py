@@ -319,3 +319,13 @@ def test_sensor_factory_without_dataset_page(client, db):
     response = client.get("/donnees/capteurs/TST-500/")
     assert response.status_code == 200
     assert response.context["dtpr"] is None
+
+
+@pytest.mark.parametrize("sensors", [1, 6])
+def test_plan_query_count_constant(client, db, django_assert_num_queries, sensors):
+    dataset = DatasetFactory()
+    for _n in range(sensors):
+        SensorFactory(datasets=[dataset])
+    with django_assert_num_queries(2):
+        response = client.get("/donnees/plan/")
+    assert len(response.context["plan"].sensors) == sensors

@@ -394,3 +394,67 @@ def test_readings_query_count_constant(
             },
         )
     assert len(response.json()["results"]) == 24 * sensors
+
+
+def test_readings_daily_pages_with_date_cursor(client, october_day):
+    store_readings(
+        [
+            (
+                october_day["ped1"],
+                october_day["ped_in"],
+                datetime.datetime(2025, 10, day, 12, tzinfo=PARIS).astimezone(UTC),
+                1.0,
+            )
+            for day in (8, 9)
+        ]
+    )
+    query = {
+        "sensor": "PED-001",
+        "metric": "pedestrians_in",
+        "interval": "day",
+        "start": "2025-10-01",
+        "end": "2025-11-01",
+        "page_size": 2,
+    }
+    first = client.get(URL, query).json()
+    assert [r["period_start"][:10] for r in first["results"]] == [
+        "2025-10-07",
+        "2025-10-08",
+    ]
+    second = client.get(first["next"]).json()
+    assert [r["period_start"][:10] for r in second["results"]] == ["2025-10-09"]
+    assert second["next"] is None
+
+
+def test_readings_metrics_of_two_datasets_without_dataset(client, october_day):
+    rows = client.get(
+        URL,
+        {
+            "metric": "pedestrians_in,laeq",
+            "interval": "day",
+            "start": "2025-10-07",
+            "end": "2025-10-08",
+        },
+    ).json()["results"]
+    assert [(r["dataset"], r["metric"]) for r in rows] == [
+        ("pedestrian-flows", "pedestrians_in"),
+        ("sound-levels", "laeq"),
+    ]
+    assert rows[0]["value"] == 576.0
+
+
+def test_readings_link_header_for_next_page(client, october_day):
+    response = client.get(
+        URL,
+        {
+            "sensor": "PED-001",
+            "metric": "pedestrians_in",
+            "start": "2025-10-07",
+            "end": "2025-10-08",
+            "page_size": 5,
+        },
+    )
+    body = response.json()
+    assert len(body["results"]) == 5
+    assert response["Link"] == f'<{body["next"]}>; rel="next"'
+    assert body["next"].startswith("http://testserver/api/v1/readings/?cursor=")

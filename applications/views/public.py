@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from portal.accounts.permissions import is_organiser
+
 from ..enums import ApplicantType, Theme
 from ..forms import EligibilityForm
 from ..models import Call
@@ -48,9 +50,11 @@ def call_list(request):
 
 @require_GET
 def call_detail(request, slug):
-    call = get_object_or_404(
-        Call.objects.published().select_related("charter"), slug=slug
-    )
+    # Organisers preview a call before publishing it.
+    calls = Call.objects.published()
+    if is_organiser(request.user):
+        calls = Call.objects.all()
+    call = get_object_or_404(calls.select_related("charter"), slug=slug)
     now = timezone.now()
     status = call_status(call, now)
     datasets = list(call.datasets.order_by("position", "slug"))

@@ -93,3 +93,10 @@ def test_call_page_unpublished_is_404(client, db):
     call = CallFactory(is_published=False)
     response = client.get(reverse("applications:call_detail", args=[call.slug]))
     assert response.status_code == 404
+
+
+def test_call_page_unpublished_is_previewed_by_organisers(organiser_client, db):
+    call = CallFactory(is_published=False, title_en="Draft wave")
+    response = organiser_client.get(f"/en/appels/{call.slug}/")
+    assert response.status_code == 200
+    assert "Draft wave" in response.content.decode()

@@ -6,12 +6,35 @@ keep one client per cache backend instance (backends are per thread) and
 speak to it directly; on any other backend (local memory in tests and in the
 embedded default) they use Django's cache API. Values are pickled like
 Django's own serializer, keys go through the backend's prefix and version.
+
+When Redis is unreachable the API keeps answering: a lookup is a miss, a
+counter reads 0 (no rate limit) and the error is logged.
 """
 
+import functools
+import logging
 import pickle
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+def _degrade(fallback):
+    def decorator(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except RedisError:
+                logger.warning("Redis unavailable in %s", function.__name__)
+                return fallback
+
+        return wrapper
+
+    return decorator
 
 
 def _backend():
@@ -31,6 +54,7 @@ def _redis(backend):
     return client
 
 
+@_degrade(0)
 def incr(key, timeout):
     """Add one to the counter ``key``, created to live ``timeout`` seconds."""
     backend = _backend()
@@ -49,6 +73,7 @@ def incr(key, timeout):
         return 1
 
 
+@_degrade(None)
 def get(key):
     backend = _backend()
     client = _redis(backend)
@@ -58,6 +83,7 @@ def get(key):
     return None if raw is None else pickle.loads(raw)
 
 
+@_degrade(None)
 def set(key, value, timeout):  # noqa: A001 - mirrors the cache API
     backend = _backend()
     client = _redis(backend)
@@ -71,6 +97,7 @@ def set(key, value, timeout):  # noqa: A001 - mirrors the cache API
     )
 
 
+@_degrade((0, None))
 def incr_and_get(counter_key, timeout, key):
     """``incr(counter_key, timeout)`` and ``get(key)`` in one round trip."""
     backend = _backend()

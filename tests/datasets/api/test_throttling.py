@@ -79,3 +79,21 @@ def test_rate_limit_on_real_redis(client, world, settings, redis_url):
 )
 def test_parse_rate(rate, parsed):
     assert parse_rate(rate) == parsed
+
+
+def test_api_answers_when_redis_is_down(client, october_day, settings):
+    # A Redis nobody listens on: lookups miss, counters read 0, data flows.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    settings.API_ANON_RATE = "5/min"
+    response = client.get(
+        "/api/v1/readings/",
+        {"dataset": "pedestrian-flows", "start": "2025-10-07", "end": "2025-10-08"},
+    )
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 48
+    assert response["RateLimit-Remaining"] == "5"

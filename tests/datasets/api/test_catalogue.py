@@ -233,3 +233,25 @@ def test_unknown_street_in_sensors_filter_gives_empty(client, world):
 def test_street_factory_slug_is_in_streets(client, db):
     StreetFactory(slug="rue-x", name="Rue X")
     assert client.get("/api/v1/streets/").json()["features"][0]["id"] == "rue-x"
+
+
+@pytest.mark.parametrize("codes", ["PED-001", "PED-001,PED-002,PED-003"])
+def test_latest_query_count_constant(
+    client, october_day, django_assert_num_queries, codes
+):
+    with django_assert_num_queries(3):
+        response = client.get(
+            "/api/v1/latest/", {"dataset": "pedestrian-flows", "sensor": codes}
+        )
+    assert len(response.json()["results"]) == 2 * len(codes.split(","))
+
+
+@pytest.mark.parametrize("streets", [1, 4])
+def test_street_list_query_count_constant(
+    client, db, django_assert_num_queries, streets
+):
+    for _n in range(streets):
+        StreetFactory()
+    with django_assert_num_queries(1):
+        response = client.get("/api/v1/streets/")
+    assert len(response.json()["features"]) == streets

@@ -110,3 +110,17 @@ def test_import_readings_json_lines_rejects_bad_lines_one_by_one(catalogue, tmp_
 def test_import_readings_refuses_a_missing_file(catalogue, tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_readings", str(tmp_path / "nope.csv"))
+
+
+@freeze_time("2025-10-08T12:07:00Z")
+def test_simulate_readings_command_is_idempotent(catalogue):
+    out = io.StringIO()
+
+    call_command("simulate_readings", "--days", "0.25", stdout=out)
+    call_command("simulate_readings", "--days", "0.25", stdout=out)
+
+    first, second = out.getvalue().splitlines()
+    stored = Reading.objects.count()
+    assert f"accepted {stored}, already stored 0, rejected 0" in first
+    assert f"accepted 0, already stored {stored}, rejected 0" in second
+    assert stored > 24 * 600 * 0.9

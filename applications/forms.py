@@ -317,6 +317,34 @@ class ApplicationForm(forms.Form):
             )
         return raw
 
+    def refreshed_data(self, keep):
+        """The POSTed data refreshed from the stored application.
+
+        Fields in ``keep`` (what this person changed) keep their posted text;
+        every other field shows the stored value, and every hidden initial is
+        the stored value, so saving the page again sends only ``keep``.
+        """
+        data = self.data.copy()
+        stored = self.stored_values()
+        for name in self.draft_names:
+            field, value = self.fields[name], stored[name]
+            keys = [(self.add_initial_prefix(name), True)]
+            if name not in keep:
+                keys.append((self.add_prefix(name), False))
+            for key, is_initial in keys:
+                if isinstance(field, forms.MultipleChoiceField):
+                    data.setlist(key, [str(item) for item in value or []])
+                elif isinstance(field, forms.BooleanField):
+                    if is_initial:
+                        data[key] = "True" if value else "False"
+                    elif value:
+                        data[key] = "on"
+                    else:
+                        data.pop(key, None)
+                else:
+                    data[key] = "" if value is None else str(value)
+        return data
+
     @staticmethod
     def _storable(name, field, value):
         if name.startswith("extra_"):

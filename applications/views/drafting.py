@@ -225,7 +225,10 @@ def application_edit(request, reference):
         return redirect(
             "applications:application_edit", reference=application.reference
         )
-    data = request.POST.copy()
+    application.refresh_from_db()
+    data = ApplicationForm(application, data=request.POST).refreshed_data(
+        keep=set(form.changed_data)
+    )
     data["version"] = str(result.version)
     data["draft_token"] = token
     form = ApplicationForm(application, data=data)

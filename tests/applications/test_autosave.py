@@ -402,3 +402,49 @@ def test_edit_plain_post_conflict_keeps_the_users_text(client, db):
     assert "Version de Léa" in html
     application.refresh_from_db()
     assert application.title == "Version de Léa"
+
+
+def test_edit_plain_post_conflict_page_shows_teammates_other_changes(client, db):
+    application = ApplicationFactory(title="Départ", summary="Ancien résumé")
+    member = TeamMemberFactory(application=application, user=UserFactory()).user
+    client.force_login(member)
+    page = client.get(
+        reverse("applications:application_edit", args=[application.reference])
+    )
+    initial = {
+        key: value
+        for key, value in page.context["form"].initial.items()
+        if isinstance(value, str) and key not in ("draft_token",)
+    }
+    posted = {f"initial-{key}": value for key, value in initial.items()}
+    posted.update(initial)
+    client.force_login(application.created_by)
+    autosave(
+        client,
+        application,
+        {"title": "Titre de Léa", "summary": "Résumé de Léa"},
+        version=1,
+    )
+    client.force_login(member)
+
+    posted.update({"version": 1, "title": "Titre de Mehdi"})
+    response = client.post(
+        reverse("applications:application_edit", args=[application.reference]),
+        posted,
+    )
+
+    assert response.status_code == 409
+    form = response.context["form"]
+    assert form["title"].value() == "Titre de Mehdi"
+    assert form["summary"].value() == "Résumé de Léa"
+    # Saving the page again, as shown, replaces the title only.
+    again = dict(form.data.items())
+    client.post(
+        reverse("applications:application_edit", args=[application.reference]),
+        again,
+    )
+    application.refresh_from_db()
+    assert (application.title, application.summary) == (
+        "Titre de Mehdi",
+        "Résumé de Léa",
+    )

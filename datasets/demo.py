@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.utils import timezone
 
-from .enums import FeedbackStatus, IngestionSource, SensorStatus
+from .enums import FeedbackStatus, IngestionSource, IngestionStatus, SensorStatus
 from .ingestion import FileSource, SimulatorSource, ingest, last_cursor
 from .ingestion.sources import jsonl_records
 from .models import Dataset, Feedback, IngestionRun, Sensor
@@ -77,7 +77,18 @@ def seed_datasets(*, accounts, days, stdout):
     end = align(now)
     start = paris_midnight(paris_day(now) - datetime.timedelta(days=days))
     resume = last_cursor(IngestionSource.SIMULATOR)
-    begin = max(start, resume) if resume else start
+    covered_from = (
+        IngestionRun.objects.filter(
+            source=IngestionSource.SIMULATOR, status=IngestionStatus.SUCCEEDED
+        )
+        .order_by("cursor_before")
+        .values_list("cursor_before", flat=True)
+        .first()
+    )
+    if resume and covered_from and covered_from <= start:
+        begin = max(start, resume)
+    else:
+        begin = start  # history not covered yet: the whole range (no duplicates)
     stored = 0
     if begin < end:
         run = ingest(SimulatorSource(begin, end, seed=settings.PORTAL_SIMULATOR_SEED))

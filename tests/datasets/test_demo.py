@@ -1,9 +1,12 @@
+import datetime
 import io
 
 import pytest
+from django.utils import timezone
 
 from datasets import personal_data
 from datasets.demo import seed_datasets
+from datasets.ingestion import SimulatorSource, ingest
 from datasets.models import (
     DailyRollup,
     Feedback,
@@ -12,6 +15,7 @@ from datasets.models import (
     Reading,
     SensorDayQuality,
 )
+from datasets.services import seed_catalogue
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +65,19 @@ def test_personal_data_exports_and_erases_only_the_users_feedback():
     ]
     assert erased == {"feedback": 1}
     assert list(Feedback.objects.values_list("message", flat=True)) == ["Merci !"]
+
+
+def test_seed_datasets_fills_history_older_than_a_previous_live_run():
+    seed_catalogue()
+    now = timezone.now()
+    ingest(SimulatorSource(now - datetime.timedelta(hours=1), now, codes={"PED-001"}))
+
+    seed_datasets(accounts={}, days=1, stdout=io.StringIO())
+
+    oldest = (
+        Reading.objects.filter(sensor__code="PED-001")
+        .order_by("period_start")
+        .values_list("period_start", flat=True)
+        .first()
+    )
+    assert oldest <= now - datetime.timedelta(days=1)

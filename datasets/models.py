@@ -298,8 +298,13 @@ class Reading(models.Model):
     """
 
     pk = models.CompositePrimaryKey("sensor", "metric", "period_start")
-    sensor = models.ForeignKey(Sensor, on_delete=models.PROTECT, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: the composite primary key starts with them.
+    sensor = models.ForeignKey(
+        Sensor, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    metric = models.ForeignKey(
+        Metric, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     period_start = models.DateTimeField()
     value = models.FloatField()
 
@@ -309,8 +314,13 @@ class Reading(models.Model):
 
 
 class RollupBase(models.Model):
-    sensor = models.ForeignKey(Sensor, on_delete=models.PROTECT, related_name="+")
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    # No index of their own: the composite primary key starts with them.
+    sensor = models.ForeignKey(
+        Sensor, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    metric = models.ForeignKey(
+        Metric, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     count = models.PositiveIntegerField()
     # Sum of the values; for decibel metrics the sum of 10^(L/10).
     total = models.FloatField()
@@ -458,6 +468,9 @@ class Feedback(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    notified_at = models.DateTimeField(
+        _("organisers notified at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("feedback")

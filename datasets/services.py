@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit.services import record_event
@@ -220,42 +221,67 @@ def submit_feedback(
                 "dataset": dataset.slug if dataset else None,
             },
         )
-        recipient = settings.PORTAL_CONTACT_EMAIL
-        if dataset is not None and dataset.dtpr_sheet.feedback_email:
-            recipient = dataset.dtpr_sheet.feedback_email
-        transaction.on_commit(lambda: _notify_organisers(feedback.pk, recipient))
+        transaction.on_commit(lambda: _queue_feedback_notification(feedback.pk))
     return feedback
 
 
-def _notify_organisers(feedback_id, recipient):
-    feedback = (
-        Feedback.objects.select_related("sensor", "dataset")
-        .filter(pk=feedback_id)
-        .first()
-    )
-    if feedback is None:
-        return
-    subject = _("New feedback about the sensors")
-    about = (
-        feedback.sensor.code
-        if feedback.sensor
-        else (feedback.dataset.slug if feedback.dataset else "-")
-    )
-    body = "\n".join(
-        [
-            _("About: %(about)s") % {"about": about},
-            _("From: %(name)s %(email)s")
-            % {"name": feedback.name or "-", "email": feedback.email or ""},
-            "",
-            feedback.message,
-            "",
-            settings.SITE_URL + "/gestion/donnees/retours/",
-        ]
-    )
-    try:
-        send_mail(subject, body, None, [recipient])
-    except OSError:
-        logger.exception("Could not email feedback %s", feedback_id)
+def _queue_feedback_notification(feedback_id):
+    from .tasks import notify_feedback_task  # tasks import this module
+
+    notify_feedback_task.delay(feedback_id=feedback_id)
+
+
+def notify_feedback(feedback_id):
+    """Email a new feedback to the sheet's address and to every organiser, once.
+
+    Returns True when it sent the email; a feedback already notified, or gone,
+    is left alone, so the task calling it is safe to run twice.
+    """
+    from portal.accounts.models import User
+
+    with transaction.atomic():
+        feedback = (
+            Feedback.objects.select_for_update(of=("self",))
+            .select_related("sensor", "dataset__dtpr_sheet")
+            .filter(pk=feedback_id, notified_at__isnull=True)
+            .first()
+        )
+        if feedback is None:
+            return False
+        recipient = settings.PORTAL_CONTACT_EMAIL
+        if feedback.dataset is not None and feedback.dataset.dtpr_sheet.feedback_email:
+            recipient = feedback.dataset.dtpr_sheet.feedback_email
+        organisers = sorted(
+            User.objects.filter(organiser_role__isnull=False, is_active=True)
+            .exclude(email=recipient)
+            .values_list("email", flat=True)
+        )
+        about = (
+            feedback.sensor.code
+            if feedback.sensor
+            else (feedback.dataset.slug if feedback.dataset else "-")
+        )
+        body = "\n".join(
+            [
+                _("About: %(about)s") % {"about": about},
+                _("From: %(name)s %(email)s")
+                % {"name": feedback.name or "-", "email": feedback.email or ""},
+                "",
+                feedback.message,
+                "",
+                settings.SITE_URL + "/gestion/donnees/retours/",
+            ]
+        )
+        EmailMessage(
+            _("New feedback about the sensors"),
+            body,
+            to=[recipient],
+            bcc=organisers,
+            reply_to=[feedback.email] if feedback.email else None,
+        ).send()
+        feedback.notified_at = timezone.now()
+        feedback.save(update_fields=["notified_at"])
+    return True
 
 
 def set_feedback_status(feedback, status, *, actor):

@@ -50,3 +50,11 @@ def simulate_live_task():
     if source.start >= source.end:
         return None
     return ingest(source).pk
+
+
+@shared_task(name="datasets.notify_feedback")
+def notify_feedback_task(*, feedback_id):
+    """Email a resident's feedback to the organisers (once; safe to retry)."""
+    from .services import notify_feedback
+
+    return notify_feedback(feedback_id)

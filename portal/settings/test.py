@@ -14,3 +14,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Feature tests run tasks in-process, through the same .delay() calls; the
+# real Redis broker and a real worker are exercised by tests/portal/test_celery.py.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -5,7 +5,13 @@ from django.core.exceptions import ValidationError
 
 from datasets.enums import FeedbackStatus
 from datasets.models import Feedback, Sensor
-from datasets.services import seed_catalogue, set_feedback_status, submit_feedback
+from datasets.services import (
+    notify_feedback,
+    seed_catalogue,
+    set_feedback_status,
+    submit_feedback,
+)
+from datasets.tasks import notify_feedback_task
 from portal.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +66,23 @@ def test_set_feedback_status_refuses_a_transition_not_in_the_table(sensor, organ
 
     feedback.refresh_from_db()
     assert feedback.status == FeedbackStatus.CLOSED
+
+
+@pytest.mark.django_db
+def test_feedback_reaches_every_organiser_once(
+    sensor, organiser, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = submit_feedback(message="Le capteur clignote.", sensor=sensor)
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["capteurs@openbatignolles.paris"]
+    assert mail.outbox[0].bcc == ["claire@example.org"]
+    assert "Le capteur clignote." in mail.outbox[0].body
+    feedback.refresh_from_db()
+    assert feedback.notified_at is not None
+    assert notify_feedback(feedback.pk) is False
+    assert (
+        notify_feedback_task.apply(kwargs={"feedback_id": feedback.pk}).get() is False
+    )
+    assert len(mail.outbox) == 1

@@ -16,13 +16,23 @@ CATALOGUE = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 def main():
     known = {}
+    plurals = {}
     for fragment in sorted((ROOT / "locale" / "fragments").glob("*.po")):
         for entry in polib.pofile(str(fragment)):
-            if entry.msgstr:
+            if entry.msgid_plural and all(entry.msgstr_plural.values()):
+                plurals.setdefault(entry.msgid, dict(entry.msgstr_plural))
+            elif entry.msgstr:
                 known.setdefault(entry.msgid, entry.msgstr)
     catalogue = polib.pofile(str(CATALOGUE))
     filled = 0
     for entry in catalogue:
+        if entry.msgid_plural:
+            if (not entry.translated() or entry.fuzzy) and entry.msgid in plurals:
+                entry.msgstr_plural = dict(plurals[entry.msgid])
+                if entry.fuzzy:
+                    entry.flags.remove("fuzzy")
+                filled += 1
+            continue
         if (not entry.msgstr or entry.fuzzy) and entry.msgid in known:
             entry.msgstr = known[entry.msgid]
             if entry.fuzzy:

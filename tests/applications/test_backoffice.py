@@ -375,12 +375,13 @@ def test_publish_call_without_grid_raises(call, organiser):
 
     Call.objects.filter(pk=call.pk).update(is_published=False, grid=[])
     call.refresh_from_db()
-    with translation.override("en"), pytest.raises(CallError) as error:
-        publish_call(call, actor=organiser)
-    assert error.value.code == "call_incomplete"
-    assert error.value.messages == [
-        "The call cannot be published without: evaluation grid."
-    ]
+    with translation.override("en"):
+        with pytest.raises(CallError) as error:
+            publish_call(call, actor=organiser)
+        assert error.value.code == "call_incomplete"
+        assert error.value.messages == [
+            "The call cannot be published without: evaluation grid."
+        ]
 
 
 # --- The list of applications --------------------------------------------------------

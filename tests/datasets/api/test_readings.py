@@ -49,7 +49,7 @@ def test_readings_15min_anonymous_forbidden_with_reason(client, october_day):
     body = response.json()
     assert body["errors"][0]["parameter"] == "interval"
     assert body["errors"][0]["allowed"] == ["hour", "day"]
-    assert "API key" in body["detail"]
+    assert "demandent une clé d’API" in body["detail"]
 
 
 def test_readings_street_hourly_avg_combines_sensors(client, october_day):
@@ -224,11 +224,11 @@ def test_readings_oversized_range_states_limit(organiser_client, world):
     assert response.status_code == 400
     body = response.json()
     assert body["errors"][0]["parameter"] == "end"
-    assert "at most 31 days" in body["detail"]
+    assert "au plus 31 jours par requête" in body["detail"]
     hourly = organiser_client.get(
         URL, {"interval": "hour", "start": "2024-01-01", "end": "2025-03-01"}
     )
-    assert "at most 366 days" in hourly.json()["detail"]
+    assert "au plus 366 jours par requête" in hourly.json()["detail"]
 
 
 def test_readings_csv_format(client, october_day):

@@ -50,9 +50,8 @@ bench: venv
 # Extract the strings to translate (needs GNU gettext: installed here if missing).
 messages: venv
 	@command -v xgettext >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
-	$(BIN)/python manage.py makemessages -l fr -l en --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
-	$(BIN)/python manage.py makemessages -d djangojs -l fr -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=static/vendor
-	$(BIN)/python manage.py compile_translations
+	$(BIN)/python manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles --ignore=scripts
+	$(BIN)/python scripts/merge_translations.py
 
 # Compile .po into .mo with polib (no gettext needed); the .mo files are committed.
 compilemessages: venv

@@ -164,7 +164,13 @@ PORTAL_SIMULATOR_LIVE = env_bool("PORTAL_SIMULATOR_LIVE", False)
 PORTAL_SIMULATOR_SEED = int(os.environ.get("PORTAL_SIMULATOR_SEED", "17"))
 
 # One periodic schedule for the whole portal; apps add their entries here.
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # The retention stated in the privacy notice: accounts unused for 3 years.
+    "accounts-purge-inactive": {
+        "task": "accounts.purge_inactive_accounts",
+        "schedule": 24 * 3600,
+    },
+}
 if UPSTREAM_SENSOR_API_URL:
     CELERY_BEAT_SCHEDULE["datasets-pull-upstream"] = {
         "task": "datasets.pull_upstream",

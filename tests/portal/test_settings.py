@@ -117,3 +117,13 @@ def test_ci_runs_on_postgresql_and_redis(settings):
 
     assert connection.vendor == "postgresql"
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+
+
+def test_beat_schedule_names_registered_tasks(settings):
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+    assert "accounts-purge-inactive" in settings.CELERY_BEAT_SCHEDULE

@@ -36,8 +36,8 @@ from applications.models import (
     TeamMember,
 )
 from applications.services import application_content, content_fingerprint
-from datasets.models import Dataset, DtprSheet
 from portal.accounts.models import User
+from tests.datasets.factories import DatasetFactory, DtprSheetFactory  # noqa: F401
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -61,40 +61,6 @@ class UserFactory(factory.django.DjangoModelFactory):
             verified=True if extracted is None else bool(extracted),
             primary=True,
         )
-
-
-class DtprSheetFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = DtprSheet
-        django_get_or_create = ("slug",)
-
-    slug = "test-sensor-chain"
-    name_fr = "Capteurs de test"
-    name_en = "Test sensors"
-    accountable = "Mairie du 17e"
-    purpose = ["public_safety"]
-    technology = ["sound_level_meter"]
-    data_collected = ["sound_levels"]
-    processing = ["aggregated"]
-    storage = ["cloud"]
-    access = ["open"]
-    retention = ["limited"]
-    retention_days = 365
-
-
-class DatasetFactory(factory.django.DjangoModelFactory):
-    """A dataset of the catalogue (reused by slug when it already exists)."""
-
-    class Meta:
-        model = Dataset
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"test-dataset-{n}")
-    name_fr = factory.LazyAttribute(lambda o: f"Jeu {o.slug}")
-    name_en = factory.LazyAttribute(lambda o: f"Dataset {o.slug}")
-    description_fr = "Un jeu de données de test."
-    description_en = "A test dataset."
-    dtpr_sheet = factory.SubFactory(DtprSheetFactory)
 
 
 class DataCharterFactory(factory.django.DjangoModelFactory):

@@ -136,6 +136,7 @@ def run_phase(
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "errors": dict(errors),
         "error_count": sum(errors.values()),
+        "latencies": latencies,
     }
 
 

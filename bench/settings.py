@@ -6,7 +6,12 @@ REDIS_URL by bench/run_all.py), DEBUG off, loopback only, plus one bare view
 (bench/urls.py) that gives the ceiling of the machine.
 """
 
+import warnings
+
 from portal.settings.base import *  # noqa: F403
+
+# WhiteNoise warns when collectstatic has not run: the bench serves no static file.
+warnings.filterwarnings("ignore", message="No directory at")
 
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]

@@ -5,8 +5,7 @@
 1. creates the bench database if missing (``--reset`` drops it first) and
    migrates it with ``bench.settings``;
 2. seeds the catalogue (datasets, metrics, streets, zones, sensors) with the
-   datasets app's reference seed when it exists, else with a minimal seed that
-   follows the shared contract (same slugs and codes);
+   datasets app's own ``datasets.services.seed_catalogue()`` (idempotent);
 3. loads 2025-01-01 to 2026-01-01 (Europe/Paris) of 15-minute readings for
    every (sensor, metric) series, one Paris month per transaction, generated
    inside PostgreSQL (``generate_series`` and a deterministic formula), in time
@@ -15,7 +14,8 @@
    hourly by UTC hour, daily by Europe/Paris date, decibel totals as sums of
    10^(L/10)); one data-quality row per sensor and day;
 4. skips every month already loaded (marker table ``bench_loaded_chunk``,
-   keyed by month and by a fingerprint of the series), then VACUUM ANALYZE and
+   keyed by month and by a fingerprint of the series and of the tables' oids,
+   so a migration that recreates a table reloads it), then VACUUM ANALYZE and
    prints row counts, sizes and timings.
 
 The database is named by BENCH_DATABASE_URL (default

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..enums import APPLICATION_TRANSITIONS, ApplicationState, QuestionKind
 from ..forms import AttachmentForm, InvitationForm
 from ..models import Attachment, TeamInvitation, TeamMember
-from ..pdf import render_application_pdf
 from ..permissions import (
     can_edit_application,
     can_manage_team,
@@ -234,6 +233,9 @@ def submit(request, reference):
 def receipt(request, reference, number):
     application = _application_or_404(request, reference)
     submission = get_object_or_404(application.submissions, number=number)
+    # WeasyPrint is heavy to import: load it on the first PDF, not at start-up.
+    from ..pdf import render_application_pdf
+
     pdf = render_application_pdf(application, submission=submission)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

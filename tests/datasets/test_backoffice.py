@@ -69,6 +69,17 @@ def test_run_list_filters_by_status(organiser_client):
     assert [run.status for run in response.context["page"]] == ["failed", "failed"]
 
 
+def test_run_list_pages_keep_the_status_filter(organiser_client):
+    make_runs(90)  # 30 failed: two pages of 25
+
+    page = organiser_client.get(RUN_LIST, {"status": "failed"}).content.decode()
+
+    assert "Page 1 sur 2" in page
+    assert 'href="?status=failed&amp;page=2"' in page
+    second = organiser_client.get(RUN_LIST, {"status": "failed", "page": 2})
+    assert len(second.context["page"]) == 5
+
+
 @pytest.mark.parametrize("size", [3, 20])
 def test_run_list_query_count_does_not_grow_with_rows(
     organiser_client, django_assert_num_queries, size

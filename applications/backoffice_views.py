@@ -182,28 +182,19 @@ def call_overview(request, slug):
             totals,
             title=_("Applications over time up to the deadline"),
         ),
-        "themes": _chart(
-            "bar",
-            [label for label, _n in overview["by_theme"]],
-            _("Applications"),
-            [n for _l, n in overview["by_theme"]],
-            title=_("By theme"),
-        ),
-        "types": _chart(
-            "bar",
-            [label for label, _n in overview["by_type"]],
-            _("Applications"),
-            [n for _l, n in overview["by_type"]],
-            title=_("By applicant type"),
-        ),
-        "datasets": _chart(
-            "bar",
-            [label for label, _n in overview["by_dataset"]],
-            _("Applications"),
-            [n for _l, n in overview["by_dataset"]],
-            title=_("By requested dataset"),
-        ),
     }
+    for key, rows, title in (
+        ("themes", overview["by_theme"], _("By theme")),
+        ("types", overview["by_type"], _("By applicant type")),
+        ("datasets", overview["by_dataset"], _("By requested dataset")),
+    ):
+        charts[key] = _chart(
+            "bar",
+            [label for label, _n in rows],
+            _("Applications"),
+            [n for _l, n in rows],
+            title=title,
+        )
     return render(
         request,
         "applications/backoffice/call_overview.html",

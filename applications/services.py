@@ -1163,17 +1163,7 @@ def publish_call(call, *, actor):
                 code="call_incomplete",
                 params={"missing": ", ".join(str(m) for m in missing)},
             )
-        if locked.is_published:
-            return call
-        locked.is_published = True
-        locked.save(update_fields=["is_published"])
-        record_event(
-            "call.published",
-            actor=actor,
-            target=locked,
-            before={"is_published": False},
-            after={"is_published": True},
-        )
+        _set_published(locked, True, actor=actor)
     call.is_published = True
     return call
 
@@ -1182,19 +1172,24 @@ def unpublish_call(call, *, actor):
     """Withdraw the call from the public pages; records ``call.unpublished``."""
     with transaction.atomic():
         locked = Call.objects.select_for_update().get(pk=call.pk)
-        if not locked.is_published:
-            return call
-        locked.is_published = False
-        locked.save(update_fields=["is_published"])
-        record_event(
-            "call.unpublished",
-            actor=actor,
-            target=locked,
-            before={"is_published": True},
-            after={"is_published": False},
-        )
+        _set_published(locked, False, actor=actor)
     call.is_published = False
     return call
+
+
+def _set_published(locked, value, *, actor):
+    """Flip a locked call's ``is_published`` and audit it; nothing if unchanged."""
+    if locked.is_published == value:
+        return
+    locked.is_published = value
+    locked.save(update_fields=["is_published"])
+    record_event(
+        "call.published" if value else "call.unpublished",
+        actor=actor,
+        target=locked,
+        before={"is_published": not value},
+        after={"is_published": value},
+    )
 
 
 def mark_admissible(application, *, actor):

@@ -22,6 +22,7 @@ PORTAL_REQUIRE_MFA = False
 # measured) but with a ceiling the load client never reaches.
 API_ANON_RATE = "1000000000/hour"
 API_USER_RATE = "1000000000/hour"
+API_KEY_RATE = "1000000000/hour"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

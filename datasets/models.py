@@ -476,3 +476,101 @@ class Feedback(models.Model):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         ordering = ["-created_at"]
+
+
+class DataGrantQuerySet(models.QuerySet):
+    def active(self, *, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class DataGrant(models.Model):
+    """Finer data for a project: the datasets an organiser granted to its holder.
+
+    The holder issues API keys on the grant; a key reads 15-minute values of
+    the grant's datasets only, until the earlier of its own and the grant's
+    expiry, and never after either is revoked.
+    """
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="data_grants",
+        verbose_name=_("holder"),
+    )
+    project = models.CharField(_("project"), max_length=200)
+    datasets = models.ManyToManyField(
+        Dataset, related_name="grants", verbose_name=_("datasets")
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    created_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoke_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    objects = DataGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data access grant")
+        verbose_name_plural = _("data access grants")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.project
+
+    def is_active(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class ApiKey(models.Model):
+    """A credential of a grant. Only its SHA-256 digest is stored: the secret
+    is shown once, when the key is issued."""
+
+    grant = models.ForeignKey(
+        DataGrant,
+        on_delete=models.CASCADE,
+        related_name="keys",
+        verbose_name=_("grant"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+    def is_active(self, now=None):
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

@@ -79,8 +79,7 @@ def get(key):
     client = _redis(backend)
     if client is None:
         return backend.get(key)
-    raw = client.get(backend.make_and_validate_key(key))
-    return None if raw is None else pickle.loads(raw)
+    return _loads(client.get(backend.make_and_validate_key(key)))
 
 
 @_degrade(None)
@@ -97,18 +96,53 @@ def set(key, value, timeout):  # noqa: A001 - mirrors the cache API
     )
 
 
-@_degrade((0, None))
-def incr_and_get(counter_key, timeout, key):
-    """``incr(counter_key, timeout)`` and ``get(key)`` in one round trip."""
+@_degrade(None)
+def delete(key):
     backend = _backend()
     client = _redis(backend)
     if client is None:
-        return incr(counter_key, timeout), backend.get(key)
-    counter = backend.make_and_validate_key(counter_key)
+        backend.delete(key)
+        return
+    client.delete(backend.make_and_validate_key(key))
+
+
+def _loads(raw):
+    return None if raw is None else pickle.loads(raw)
+
+
+def incr_and_get(counter_key, timeout, key):
+    """``incr(counter_key, timeout)`` and ``get(key)`` in one round trip."""
+    count, values = incr_and_get_many(counter_key, timeout, [key])
+    return count, values[0]
+
+
+def incr_and_get_many(counter_key, timeout, keys):
+    """``incr(counter_key, timeout)`` (skipped when ``counter_key`` is None)
+    and ``get()`` of each of ``keys``, in one round trip: ``(count, [values])``.
+    """
+    try:
+        return _incr_and_get_many(counter_key, timeout, keys)
+    except RedisError:
+        logger.warning("Redis unavailable in incr_and_get_many")
+        return 0, [None] * len(keys)
+
+
+def _incr_and_get_many(counter_key, timeout, keys):
+    backend = _backend()
+    client = _redis(backend)
+    if client is None:
+        count = incr(counter_key, timeout) if counter_key is not None else 0
+        return count, [backend.get(key) for key in keys]
     pipe = client.pipeline(transaction=False)
-    pipe.incr(counter)
-    pipe.get(backend.make_and_validate_key(key))
-    count, raw = pipe.execute()
-    if count == 1:
-        client.expire(counter, timeout)
-    return count, None if raw is None else pickle.loads(raw)
+    if counter_key is not None:
+        counter = backend.make_and_validate_key(counter_key)
+        pipe.incr(counter)
+    for key in keys:
+        pipe.get(backend.make_and_validate_key(key))
+    results = pipe.execute()
+    count = 0
+    if counter_key is not None:
+        count = results.pop(0)
+        if count == 1:
+            client.expire(counter, timeout)
+    return count, [_loads(raw) for raw in results]

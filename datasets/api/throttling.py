@@ -12,6 +12,7 @@ import time
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
+from .. import keys
 from . import fastcache
 
 PERIODS = {
@@ -40,10 +41,16 @@ def parse_rate(rate):
 
 
 class PortalRateThrottle(BaseThrottle):
-    """Anonymous clients per IP (``API_ANON_RATE``), users per id
-    (``API_USER_RATE``). API keys will get their own scope."""
+    """API keys per key (``API_KEY_RATE``), anonymous clients per IP
+    (``API_ANON_RATE``), signed-in users per id (``API_USER_RATE``)."""
 
     def get_scope(self, request):
+        token = keys.presented_token(request)
+        if token:
+            # Counted by the key's digest, before the key is resolved: the
+            # counter and the key's record come in one Redis round trip.
+            ident = keys.digest_of(token)[:32]
+            return "key", ident, getattr(settings, "API_KEY_RATE", "")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return "user", str(user.pk), getattr(settings, "API_USER_RATE", "")

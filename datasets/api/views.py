@@ -35,12 +35,20 @@ from datasets import selectors
 from datasets.filters import SensorFilter
 from datasets.models import HourlyRollup, ParkingZone, Reading, Sensor, Street
 
+from .. import keys
 from . import docs, fastcache, readings
-from .access import FINE, can_read_interval, resolve_access
+from .access import (
+    AUTHENTICATE_HEADER,
+    FINE,
+    accept_key,
+    check_fine_scope,
+    check_interval,
+    key_of,
+    resolve_access,
+)
 from .pagination import encode_cursor
 from .params import (
     PARIS,
-    FineDataForbidden,
     ParameterError,
     parse_readings_params,
 )
@@ -68,6 +76,9 @@ class ApiBehaviour:
     """Rate limits with their headers, JSON errors naming the parameter."""
 
     throttle_classes = [PortalRateThrottle]
+    # True where the view resolves a presented key itself (in one Redis round
+    # trip with its other reads).
+    defer_key = False
 
     def initial(self, request, *args, **kwargs):
         # The API is outside i18n_patterns: messages follow the client's
@@ -75,6 +86,8 @@ class ApiBehaviour:
         language = translation.get_language_from_request(request._request)
         translation.activate(language)
         request._request.LANGUAGE_CODE = language
+        if not self.defer_key and keys.presented_token(request) is not None:
+            resolve_access(request)  # InvalidApiKey (401) for a dead key
         super().initial(request, *args, **kwargs)
 
     def perform_content_negotiation(self, request, force=False):
@@ -93,6 +106,8 @@ class ApiBehaviour:
             request.accepted_renderer = JSONRenderer()
             request.accepted_media_type = JSONRenderer.media_type
         response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 401:
+            response["WWW-Authenticate"] = AUTHENTICATE_HEADER
         return add_ratelimit_headers(request, response)
 
 
@@ -274,6 +289,10 @@ class LatestView(PortalAPIView):
             }
         )
         selection = readings.resolve_selection(params)
+        key = key_of(request)
+        if fine and key is not None:
+            # A key reads 15-minute values of its grant's datasets only.
+            fine = {m.dataset for m in selection.metrics.values()} <= key.datasets
         results = latest_values(selection, params, fine=fine)
         body = {"interval": "15min" if fine else "hour", "results": results}
         return _cacheable(Response(body), 60)
@@ -379,10 +398,15 @@ def _cached_response(request, cached):
     return response
 
 
-def _check_access(request, params):
+def _check_access(request, params, selection=None):
     interval = params.interval if params is not None else "15min"
-    if not can_read_interval(resolve_access(request), interval):
-        raise FineDataForbidden()
+    check_interval(request, interval)
+    if interval == "15min" and selection is not None:
+        check_fine_scope(request, _datasets_of(selection))
+
+
+def _datasets_of(selection):
+    return sorted({metric.dataset for metric in selection.metrics.values()})
 
 
 def _page_url(request, cursor):
@@ -424,6 +448,7 @@ def _page_url(request, cursor):
 )
 class ReadingsView(PortalAPIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
+    defer_key = True
 
     def perform_content_negotiation(self, request, force=False):
         # The common case without DRF's negotiation machinery.
@@ -456,29 +481,40 @@ class ReadingsView(PortalAPIView):
 
     def get(self, request):
         query = request.query_params
-        if query.get("interval") == "15min":
+        token = keys.presented_token(request)
+        if token == "":
+            accept_key(request, token)  # malformed: 401 before anything else
+        if token is None and query.get("interval") == "15min":
             _check_access(request, None)
         params = parse_readings_params(query)
         if request.accepted_renderer.format == "csv" and params.format != "csv":
             params = parse_readings_params({**query.dict(), "format": "csv"})
-        _check_access(request, params)
         key_source = "|".join(
             (request.get_host(), request.path, *params.cache_key_parts())
         )
-        cache_key = "api:readings:v1:" + hashlib.sha1(key_source.encode()).hexdigest()
+        cache_key = "api:readings:v2:" + hashlib.sha1(key_source.encode()).hexdigest()
         throttle = PortalRateThrottle()
         planned = throttle.plan(request)
         self._throttle_pending = False
-        if planned is None:
-            cached = fastcache.get(cache_key)
-        else:
-            count, cached = fastcache.incr_and_get(*planned, cache_key)
-            if not throttle.settle(request, count):
-                self.throttled(request, throttle.wait())
+        # One Redis round trip: the rate-limit counter, the cached response
+        # and, for a key, what the key may read.
+        wanted = [cache_key]
+        if token:
+            wanted.append(keys.cache_key(keys.digest_of(token)))
+        count, values = fastcache.incr_and_get_many(*(planned or (None, 0)), wanted)
+        cached = values[0]
+        if token:
+            accept_key(request, token, values[1], from_cache=True)
+        if planned is not None and not throttle.settle(request, count):
+            self.throttled(request, throttle.wait())
+        _check_access(request, params)
         if cached is not None:
+            if params.interval == "15min":
+                check_fine_scope(request, cached.get("datasets", ()))
             return _cached_response(request, cached)
 
         selection = readings.resolve_selection(params)
+        _check_access(request, params, selection)
         rows, next_key = readings.fetch_page(params, selection)
         next_url = None
         if next_key is not None:
@@ -511,6 +547,7 @@ class ReadingsView(PortalAPIView):
             "cache_control": _cache_control(params, max_age),
             "expires": (now + timedelta(seconds=max_age)).timestamp(),
             "link": f'<{next_url}>; rel="next"' if next_url else "",
+            "datasets": _datasets_of(selection),
         }
         fastcache.set(cache_key, cached, max_age)
         return _cached_response(request, cached)
@@ -576,6 +613,7 @@ class ReadingsExportView(PortalAPIView):
         params = parse_readings_params(request.query_params, export=True)
         _check_access(request, params)
         selection = readings.resolve_selection(params)
+        _check_access(request, params, selection)
         rows = readings.iterate_export(params, selection)
         response = StreamingHttpResponse(
             stream_csv(rows), content_type="text/csv; charset=utf-8"

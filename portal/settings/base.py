@@ -322,6 +322,9 @@ REST_FRAMEWORK = {
 # Rate limits of the API ("N/s", "N/min", "N/hour", "N/day"; "none" to lift).
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/min")
 API_USER_RATE = os.environ.get("API_USER_RATE", "6000/min")
+API_KEY_RATE = os.environ.get("API_KEY_RATE", "6000/min")
+# The longest a data access grant (and its keys) may run, in days.
+API_GRANT_MAX_DAYS = int(os.environ.get("API_GRANT_MAX_DAYS", "366"))
 # Longest range per request of /api/v1/readings/, per interval (days).
 API_MAX_RANGE_DAYS = {"15min": 31, "hour": 366, "day": 3700}
 # Cache lifetimes (seconds) of readings responses: ranges reaching into the

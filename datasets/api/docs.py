@@ -12,7 +12,9 @@ READINGS_DESCRIPTION = """
 Values of the sensors per interval, aggregated with `agg`.
 
 * `interval=15min` comes from the stored 15-minute values and needs an API key
-  (fine access); `hour` and `day` come from the rollups and are open to all.
+  (`Authorization: Bearer obk_...`), for the datasets of the key's grant;
+  `hour` and `day` come from the rollups and are open to all. A dead key
+  (mistyped, expired, revoked) answers 401 on every endpoint.
 * Hour and day buckets follow Europe/Paris time: a day is a Paris calendar
   day (23 or 25 hours on daylight-saving days). Times are ISO 8601 with their
   offset (`+01:00` in winter, `+02:00` in summer).

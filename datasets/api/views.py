@@ -27,6 +27,7 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import generics
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -46,6 +47,7 @@ from .access import (
     key_of,
     resolve_access,
 )
+from .authentication import ApiKeyAuthentication
 from .pagination import encode_cursor
 from .params import (
     PARIS,
@@ -76,6 +78,7 @@ class ApiBehaviour:
     """Rate limits with their headers, JSON errors naming the parameter."""
 
     throttle_classes = [PortalRateThrottle]
+    authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     # True where the view resolves a presented key itself (in one Redis round
     # trip with its other reads).
     defer_key = False
@@ -436,8 +439,13 @@ def _page_url(request, cursor):
             (400, "application/json"): OpenApiResponse(
                 docs.ErrorSerializer, description="Bad parameter"
             ),
+            (401, "application/json"): OpenApiResponse(
+                docs.ErrorSerializer,
+                description="API key malformed, unknown, expired or revoked",
+            ),
             (403, "application/json"): OpenApiResponse(
-                docs.ErrorSerializer, description="Key needed"
+                docs.ErrorSerializer,
+                description="Key needed, or dataset outside the key's grant",
             ),
             (429, "application/json"): OpenApiResponse(
                 docs.ErrorSerializer, description="Rate limited"
@@ -596,6 +604,7 @@ def stream_csv(rows, *, lines_per_chunk=1000):
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
             (400, "application/json"): OpenApiResponse(docs.ErrorSerializer),
+            (401, "application/json"): OpenApiResponse(docs.ErrorSerializer),
             (403, "application/json"): OpenApiResponse(docs.ErrorSerializer),
         },
     )

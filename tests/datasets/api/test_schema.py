@@ -25,6 +25,11 @@ def test_schema_endpoint_serves_openapi(client, db):
     body = response.json()
     assert body["openapi"].startswith("3.")
     assert body["info"]["title"] == "OpenBatignolles API"
+    scheme = body["components"]["securitySchemes"]["apiKey"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    readings = body["paths"]["/api/v1/readings/"]["get"]
+    assert {"apiKey": []} in readings["security"]
+    assert "401" in readings["responses"]
 
 
 def test_docs_page_loads_only_from_self(client, db):

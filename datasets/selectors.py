@@ -161,3 +161,134 @@ def published_datasets_with_counts():
     from django.db.models import Count
 
     return published_datasets().annotate(sensor_count=Count("sensors", distinct=True))
+
+
+# --- Data access: grants and API keys ---------------------------------------
+
+
+def grants_with_key_counts(*, now=None):
+    """Every data access grant with its holder, datasets and the number of its
+    active keys (``active_keys``): three queries for a page, whatever its size.
+    """
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from .models import DataGrant
+
+    now = now or timezone.now()
+    return (
+        DataGrant.objects.select_related("holder")
+        .prefetch_related("datasets")
+        .annotate(
+            active_keys=Count(
+                "keys",
+                filter=Q(keys__revoked_at__isnull=True, keys__expires_at__gt=now),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def grants_for_backoffice(params, *, now=None):
+    """The grants matching the back-office filters ``params`` (a QueryDict):
+    ``state`` (active, expired, revoked) and ``q`` (project or holder email).
+    Return the bound ``DataGrantFilter``; its ``qs`` is the list."""
+    from .filters import DataGrantFilter
+
+    return DataGrantFilter(params, queryset=grants_with_key_counts(now=now))
+
+
+def _keys_queryset():
+    from .models import ApiKey
+
+    return ApiKey.objects.select_related("replaced_by").order_by("-created_at", "-id")
+
+
+def grant_for_backoffice(pk):
+    """One grant with its holder, granter, datasets and keys, or 404."""
+    from django.db.models import Prefetch
+    from django.shortcuts import get_object_or_404
+
+    from .models import DataGrant
+
+    return get_object_or_404(
+        DataGrant.objects.select_related("holder", "granted_by").prefetch_related(
+            "datasets", Prefetch("keys", queryset=_keys_queryset())
+        ),
+        pk=pk,
+    )
+
+
+def grants_of(user):
+    """The grants ``user`` holds, newest first, with datasets and keys (three
+    queries). Nobody else's grant is ever in it."""
+    from django.db.models import Prefetch
+
+    from .models import DataGrant
+
+    return (
+        DataGrant.objects.filter(holder=user)
+        .prefetch_related("datasets", Prefetch("keys", queryset=_keys_queryset()))
+        .order_by("-created_at", "-id")
+    )
+
+
+def key_of_holder(user, pk):
+    """The API key ``pk`` if ``user`` holds its grant, else 404."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import ApiKey
+
+    return get_object_or_404(
+        ApiKey.objects.select_related("grant"), pk=pk, grant__holder=user
+    )
+
+
+def grant_of_holder(user, pk):
+    """The grant ``pk`` if ``user`` holds it, else 404."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import DataGrant
+
+    return get_object_or_404(
+        DataGrant.objects.prefetch_related("datasets"), pk=pk, holder=user
+    )
+
+
+def events_of_grant(grant):
+    """The audit events of ``grant`` and of its keys, newest first, with their
+    actors (one query, plus the content types Django caches)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from portal.audit.models import AuditEvent
+
+    from .models import ApiKey, DataGrant
+
+    key_ids = [str(key.pk) for key in grant.keys.all()]
+    return list(
+        AuditEvent.objects.filter(
+            Q(
+                target_type=ContentType.objects.get_for_model(DataGrant),
+                target_id=str(grant.pk),
+            )
+            | Q(
+                target_type=ContentType.objects.get_for_model(ApiKey),
+                target_id__in=key_ids,
+            )
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def access_state(obj, now):
+    """The state of a grant or a key at ``now``: ``revoked``, ``expired``,
+    ``rotated`` (a replaced key still in its grace period) or ``active``."""
+    if obj.revoked_at is not None:
+        return "revoked"
+    if obj.expires_at <= now:
+        return "expired"
+    if getattr(obj, "replaced_by_id", None) is not None:
+        return "rotated"
+    return "active"

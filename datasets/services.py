@@ -381,6 +381,7 @@ def grant_data_access(holder, *, project, datasets, expires_at, actor):
             after=_grant_summary(grant),
             data={"holder": holder.pk},
         )
+        transaction.on_commit(lambda: _queue_grant_email(grant.pk, "created"))
     return grant
 
 
@@ -434,6 +435,7 @@ def revoke_data_grant(grant, *, reason, actor):
             target=grant,
             data={"reason": grant.revoke_reason, "keys_revoked": revoked},
         )
+        transaction.on_commit(lambda: _queue_grant_email(grant.pk, "revoked"))
     return grant
 
 
@@ -534,3 +536,69 @@ def rotate_api_key(key, *, actor):
             },
         )
     return new_key, token
+
+
+def _queue_grant_email(grant_id, event):
+    from .tasks import send_data_grant_email_task  # tasks import this module
+
+    send_data_grant_email_task.delay(grant_id=grant_id, event=event)
+
+
+GRANT_EMAILS = ("created", "revoked")
+
+
+def notify_grant_holder(grant_id, *, event):
+    """Email the holder of a grant that it was ``created`` or ``revoked`` (with
+    the reason), in the holder's language, once per grant and event.
+
+    Returns True when it sent the email; a grant gone, an event already
+    notified, or a ``created`` email for a grant revoked since, is left alone,
+    so the task calling it is safe to run twice. Writes the audit event
+    ``data_grant.holder_notified``.
+    """
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from portal.audit.models import AuditEvent
+
+    if event not in GRANT_EMAILS:
+        raise ValueError(f"unknown grant email {event!r}")
+    with transaction.atomic():
+        grant = (
+            DataGrant.objects.select_for_update(of=("self",))
+            .select_related("holder")
+            .filter(pk=grant_id)
+            .first()
+        )
+        if grant is None or (event == "created" and grant.revoked_at is not None):
+            return False
+        already = AuditEvent.objects.for_object(grant).filter(
+            verb="data_grant.holder_notified", data__event=event
+        )
+        if already.exists() or not grant.holder.is_active:
+            return False
+        holder = grant.holder
+        language = (holder.language or settings.LANGUAGE_CODE)[:2]
+        with translation.override(language):
+            context = {
+                "grant": grant,
+                "holder": holder,
+                "datasets": list(grant.datasets.order_by("position", "slug")),
+                # The last day of access: it ends at the midnight after it.
+                "ends_on": timezone.localtime(
+                    grant.expires_at - timedelta(microseconds=1)
+                ).date(),
+                "url": settings.SITE_URL + reverse("datasets:access_list"),
+                "contact": settings.PORTAL_CONTACT_EMAIL,
+            }
+            subject = render_to_string(f"email/data_grant_{event}_subject.txt", context)
+            body = render_to_string(f"email/data_grant_{event}_body.txt", context)
+        EmailMessage(" ".join(subject.split()), body, to=[holder.email]).send()
+        record_event(
+            "data_grant.holder_notified",
+            actor=None,
+            target=grant,
+            data={"event": event, "to": holder.email},
+        )
+    return True

@@ -58,3 +58,11 @@ def notify_feedback_task(*, feedback_id):
     from .services import notify_feedback
 
     return notify_feedback(feedback_id)
+
+
+@shared_task(name="datasets.send_data_grant_email")
+def send_data_grant_email_task(*, grant_id, event):
+    """Tell a grant's holder it was created or revoked (once; safe to retry)."""
+    from .services import notify_grant_holder
+
+    return notify_grant_holder(grant_id, event=event)

@@ -125,3 +125,50 @@ def seed_datasets(*, accounts, days, stdout):
         f"{counts['streets']} streets; {stored} new readings "
         f"({days} days of simulated history)."
     )
+
+
+# The retained wave-1 project given 15-minute data in the demo: its lead
+# creates an API key in the UI (a token cannot be seeded: it is shown once).
+DEMO_GRANT_PROJECT = "Baromètre du bruit nocturne rue par rue"
+DEMO_GRANT_DATASETS = ("pedestrian-flows", "sound-levels")
+
+
+def seed_data_access(*, accounts, days, stdout):
+    """Grant one year of 15-minute data to the lead of a retained application
+    of ami-1 (pedestrian flows and sound levels). Idempotent: nothing is done
+    when that holder already has a grant for the project, whatever its state.
+    Runs after the applications' demo (it needs the application)."""
+    from applications.enums import ApplicationState, TeamRole
+    from applications.models import TeamMember
+
+    from .models import DataGrant
+    from .services import grant_data_access
+
+    lead = (
+        TeamMember.objects.filter(
+            role=TeamRole.LEAD,
+            application__call__slug="ami-1",
+            application__state=ApplicationState.RETAINED,
+            application__title=DEMO_GRANT_PROJECT,
+        )
+        .select_related("user")
+        .first()
+    )
+    if lead is None:
+        return
+    holder = lead.user
+    if DataGrant.objects.filter(holder=holder, project=DEMO_GRANT_PROJECT).exists():
+        return
+    organisers = accounts.get("organisers") or [None]
+    grant_data_access(
+        holder,
+        project=DEMO_GRANT_PROJECT,
+        datasets=Dataset.objects.filter(slug__in=DEMO_GRANT_DATASETS),
+        expires_at=timezone.now() + datetime.timedelta(days=365),
+        actor=organisers[0],
+    )
+    stdout.write(
+        f"Data access: {holder.email} holds 15-minute data of "
+        f"{', '.join(DEMO_GRANT_DATASETS)} for “{DEMO_GRANT_PROJECT}”; "
+        "create a key at /donnees/mes-acces/."
+    )

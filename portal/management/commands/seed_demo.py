@@ -10,6 +10,8 @@ APP_SEEDERS = [
     ("datasets.demo", "seed_datasets"),
     ("applications.demo", "seed_applications"),
     ("workshops.demo", "seed_workshops"),
+    # Data access needs the retained applications.
+    ("datasets.demo", "seed_data_access"),
 ]
 
 

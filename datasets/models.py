@@ -574,3 +574,28 @@ class ApiKey(models.Model):
     def is_active(self, now=None):
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+
+class ApiKeyUsage(models.Model):
+    """Requests made with a key on one Paris day (the meter of the API).
+
+    Counted in Redis on the request's path and copied here by a periodic task
+    (``datasets.flush_api_usage``): each row holds the day's running total.
+    """
+
+    key = models.ForeignKey(
+        ApiKey, on_delete=models.CASCADE, related_name="usage", verbose_name=_("key")
+    )
+    day = models.DateField(_("day"))
+    requests = models.PositiveIntegerField(_("requests"), default=0)
+
+    class Meta:
+        verbose_name = _("API key usage")
+        verbose_name_plural = _("API key usage")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "day"], name="api_key_usage_day")
+        ]
+
+    def __str__(self):
+        return f"{self.key_id} {self.day}: {self.requests}"

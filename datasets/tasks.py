@@ -66,3 +66,11 @@ def send_data_grant_email_task(*, grant_id, event):
     from .services import notify_grant_holder
 
     return notify_grant_holder(grant_id, event=event)
+
+
+@shared_task(name="datasets.flush_api_usage")
+def flush_api_usage_task():
+    """Copy the API keys' request counters from Redis to the database."""
+    from .metering import flush_api_usage
+
+    return flush_api_usage()

@@ -116,22 +116,25 @@ def incr_and_get(counter_key, timeout, key):
     return count, values[0]
 
 
-def incr_and_get_many(counter_key, timeout, keys):
-    """``incr(counter_key, timeout)`` (skipped when ``counter_key`` is None)
-    and ``get()`` of each of ``keys``, in one round trip: ``(count, [values])``.
-    """
+def incr_and_get_many(counter_key, timeout, keys, *, meter=None):
+    """``incr(counter_key, timeout)`` (skipped when ``counter_key`` is None),
+    ``get()`` of each of ``keys`` and, with ``meter=(hash_key, field,
+    timeout)``, one more to the ``field`` of the hash ``hash_key``, in one round
+    trip: ``(count, [values])``."""
     try:
-        return _incr_and_get_many(counter_key, timeout, keys)
+        return _incr_and_get_many(counter_key, timeout, keys, meter)
     except RedisError:
         logger.warning("Redis unavailable in incr_and_get_many")
         return 0, [None] * len(keys)
 
 
-def _incr_and_get_many(counter_key, timeout, keys):
+def _incr_and_get_many(counter_key, timeout, keys, meter):
     backend = _backend()
     client = _redis(backend)
     if client is None:
         count = incr(counter_key, timeout) if counter_key is not None else 0
+        if meter is not None:
+            _meter_without_redis(backend, *meter)
         return count, [backend.get(key) for key in keys]
     pipe = client.pipeline(transaction=False)
     if counter_key is not None:
@@ -139,10 +142,38 @@ def _incr_and_get_many(counter_key, timeout, keys):
         pipe.incr(counter)
     for key in keys:
         pipe.get(backend.make_and_validate_key(key))
+    if meter is not None:
+        meter_key = backend.make_and_validate_key(meter[0])
+        pipe.hincrby(meter_key, meter[1], 1)
     results = pipe.execute()
     count = 0
     if counter_key is not None:
         count = results.pop(0)
         if count == 1:
             client.expire(counter, timeout)
+    if meter is not None and results.pop() == 1:
+        client.expire(meter_key, meter[2])
     return count, [_loads(raw) for raw in results]
+
+
+def _meter_without_redis(backend, hash_key, field, timeout):
+    # Local memory (tests, the embedded default): a counter per field and an
+    # index of the fields, so that hgetall() can list them.
+    index_key = f"{hash_key}:fields"
+    fields = backend.get(index_key) or []
+    if field not in fields:
+        backend.set(index_key, [*fields, field], timeout)
+    incr(f"{hash_key}:{field}", timeout)
+
+
+@_degrade({})
+def hgetall(hash_key):
+    """The counters of the hash ``hash_key`` (written by ``meter=``): {field: n}."""
+    backend = _backend()
+    client = _redis(backend)
+    if client is None:
+        fields = backend.get(f"{hash_key}:fields") or []
+        counts = {field: backend.get(f"{hash_key}:{field}") for field in fields}
+        return {field: int(n) for field, n in counts.items() if n}
+    raw = client.hgetall(backend.make_and_validate_key(hash_key))
+    return {field.decode(): int(value) for field, value in raw.items()}

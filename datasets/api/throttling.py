@@ -12,7 +12,7 @@ import time
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from .. import keys
+from .. import keys, metering
 from . import fastcache
 
 PERIODS = {
@@ -81,11 +81,20 @@ class PortalRateThrottle(BaseThrottle):
         self._wait = reset
         return count <= limit
 
+    def meter(self, request):
+        """The usage counter of the request's key (``meter=``), or None."""
+        token = keys.presented_token(request)
+        return metering.meter_for(keys.digest_of(token)) if token else None
+
     def allow_request(self, request, view):
         planned = self.plan(request)
-        if planned is None:
+        meter = self.meter(request)
+        if planned is None and meter is None:
             return True
-        return self.settle(request, fastcache.incr(*planned))
+        count, _values = fastcache.incr_and_get_many(
+            *(planned or (None, 0)), [], meter=meter
+        )
+        return planned is None or self.settle(request, count)
 
     def wait(self):
         return getattr(self, "_wait", None)

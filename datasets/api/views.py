@@ -504,12 +504,16 @@ class ReadingsView(PortalAPIView):
         throttle = PortalRateThrottle()
         planned = throttle.plan(request)
         self._throttle_pending = False
-        # One Redis round trip: the rate-limit counter, the cached response
-        # and, for a key, what the key may read.
+        # One Redis round trip: the rate-limit counter, the cached answer and,
+        # for a key, its record and its usage meter.
         wanted = [cache_key]
+        meter = None
         if token:
             wanted.append(keys.cache_key(keys.digest_of(token)))
-        count, values = fastcache.incr_and_get_many(*(planned or (None, 0)), wanted)
+            meter = throttle.meter(request)
+        count, values = fastcache.incr_and_get_many(
+            *(planned or (None, 0)), wanted, meter=meter
+        )
         cached = values[0]
         if token:
             accept_key(request, token, values[1], from_cache=True)

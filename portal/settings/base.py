@@ -170,6 +170,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.purge_inactive_accounts",
         "schedule": 24 * 3600,
     },
+    # The API keys' usage meter, from Redis to the database.
+    "datasets-flush-api-usage": {
+        "task": "datasets.flush_api_usage",
+        "schedule": 5 * 60,
+    },
 }
 if UPSTREAM_SENSOR_API_URL:
     CELERY_BEAT_SCHEDULE["datasets-pull-upstream"] = {

@@ -182,7 +182,9 @@ def test_revoke_grant_revokes_its_keys_with_the_reason(grant, holder, organiser)
 def test_change_grant_shortens_its_keys(grant, holder, organiser, pedestrians, sound):
     key, _token = issue_api_key(grant, name="prod", actor=holder)
     end = in_days(10)
-    change_data_grant(grant, datasets=[pedestrians, sound], expires_at=end, actor=organiser)
+    change_data_grant(
+        grant, datasets=[pedestrians, sound], expires_at=end, actor=organiser
+    )
     key.refresh_from_db()
     assert key.expires_at == end
     event = AuditEvent.objects.get(verb="data_grant.changed")

@@ -1,0 +1,150 @@
+"""The meter of the API: requests made with each key, per Paris day.
+
+Every request carrying a key adds one to the field ``<digest>`` of the Redis
+hash ``api-usage:v1:<day>``, in the same round trip as its rate limit (and,
+on the readings endpoint, its cached answer and the key's record). The
+periodic task ``datasets.flush_api_usage`` copies the day's totals into
+``ApiKeyUsage`` every few minutes; the hashes live 8 days, so a week of
+stopped workers loses nothing. Requests with a dead key are counted in Redis
+but belong to no key and are dropped by the copy.
+"""
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+
+from .api import fastcache
+
+PARIS = ZoneInfo("Europe/Paris")
+USAGE_PREFIX = "api-usage:v1:"
+USAGE_SECONDS = 8 * 86400
+
+
+def paris_day(now=None):
+    return timezone.localtime(now or timezone.now(), PARIS).date()
+
+
+def usage_hash(day):
+    return f"{USAGE_PREFIX}{day.isoformat()}"
+
+
+def meter_for(digest, *, now=None):
+    """The ``meter=`` argument of ``fastcache.incr_and_get_many`` for a key."""
+    return usage_hash(paris_day(now)), digest, USAGE_SECONDS
+
+
+def flush_api_usage(*, days=2, now=None):
+    """Copy the Redis counters of the last ``days`` Paris days into
+    ``ApiKeyUsage``; return the number of rows written.
+
+    Each row receives the day's running total (not an increment): safe to run
+    twice, and a late run catches up. A total never goes down: after a Redis
+    restart (the counters start again from 0) the row keeps its higher value
+    until the new count passes it.
+    """
+    from .models import ApiKey, ApiKeyUsage
+
+    today = paris_day(now)
+    rows = []
+    for offset in range(days):
+        day = today - datetime.timedelta(days=offset)
+        counts = fastcache.hgetall(usage_hash(day))
+        if not counts:
+            continue
+        key_ids = dict(
+            ApiKey.objects.filter(digest__in=list(counts)).values_list("digest", "id")
+        )
+        rows.extend(
+            ApiKeyUsage(key_id=key_ids[digest], day=day, requests=count)
+            for digest, count in counts.items()
+            if digest in key_ids
+        )
+    if rows:
+        known = {
+            (row.key_id, row.day): row.requests
+            for row in ApiKeyUsage.objects.filter(
+                key_id__in={row.key_id for row in rows},
+                day__gte=today - datetime.timedelta(days=days - 1),
+            )
+        }
+        for row in rows:
+            row.requests = max(row.requests, known.get((row.key_id, row.day), 0))
+        with transaction.atomic():
+            ApiKeyUsage.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["key", "day"],
+                update_fields=["requests"],
+            )
+    return len(rows)
+
+
+@dataclass
+class UsageColumn:
+    """A key as a column of the usage table (the shape chart_table.html reads)."""
+
+    name: str
+    unit: str
+
+
+def usage_of_grant(grant, *, days=30, today=None):
+    """The requests of each key of ``grant`` per day over the last ``days``
+    Paris days, ready for ``datasets/includes/chart_table.html``: ``chart`` (a
+    stacked bar chart, one series per key), ``metrics`` (the columns),
+    ``table`` (one row per day) and ``total``. One query.
+    """
+    from .models import ApiKeyUsage
+
+    today = today or paris_day()
+    first = today - datetime.timedelta(days=days - 1)
+    day_list = [first + datetime.timedelta(days=n) for n in range(days)]
+    keys_of_grant = list(grant.keys.all())
+    counts = {
+        (row.key_id, row.day): row.requests
+        for row in ApiKeyUsage.objects.filter(
+            key__grant=grant, day__gte=first, day__lte=today
+        )
+    }
+    used_ids = {key_id for key_id, _day in counts}
+    used = [key for key in keys_of_grant if key.pk in used_ids]
+    labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in day_list]
+    unit = gettext("requests")
+    columns = [
+        UsageColumn(name=f"{key.name} ({key.prefix})", unit=unit) for key in used
+    ]
+    series = [[counts.get((key.pk, day), 0) for day in day_list] for key in used]
+    return {
+        "chart": {
+            "type": "bar",
+            "data": {
+                "labels": labels,
+                "datasets": [
+                    {"label": column.name, "data": data}
+                    for column, data in zip(columns, series, strict=True)
+                ],
+            },
+            "options": {
+                "responsive": True,
+                "plugins": {"legend": {"position": "bottom"}},
+                "scales": {
+                    "x": {"stacked": True},
+                    "y": {
+                        "stacked": True,
+                        "beginAtZero": True,
+                        "title": {"display": True, "text": unit},
+                    },
+                },
+            },
+        },
+        "metrics": columns,
+        "table": [
+            (label, [data[index] for data in series])
+            for index, label in enumerate(labels)
+        ],
+        "total": sum(sum(data) for data in series),
+        "days": days,
+    }

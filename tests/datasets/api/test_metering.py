@@ -1,0 +1,135 @@
+"""The meter of the API keys: counted in Redis, copied to the database."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from freezegun import freeze_time
+
+from datasets import keys, metering
+from datasets.models import ApiKeyUsage
+from datasets.services import grant_data_access, issue_api_key
+from datasets.tasks import flush_api_usage_task
+from tests.conftest import make_user
+
+from .test_keys import ONE_DAY_15MIN, URL, bearer
+
+
+@pytest.fixture
+def holder(db):
+    return make_user("ines@example.org", full_name="Inès Moreau")
+
+
+@pytest.fixture
+def grant(holder, october_day, organiser):
+    return grant_data_access(
+        holder,
+        project="Trottoirs vivants",
+        datasets=[october_day["pedestrians"]],
+        expires_at=timezone.now() + datetime.timedelta(days=90),
+        actor=organiser,
+    )
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def any_cache(request, settings):
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "KEY_PREFIX": "test-metering",
+            }
+        }
+    cache.clear()
+    yield request.param
+    cache.clear()
+
+
+def test_requests_are_metered_per_key_and_day(client, grant, holder, any_cache):
+    first, token = issue_api_key(grant, name="prod", actor=holder)
+    second, other = issue_api_key(grant, name="tests", actor=holder)
+    with freeze_time("2026-11-22 22:30:00+00:00"):  # 23:30 in Paris
+        for _n in range(3):
+            assert client.get(URL, ONE_DAY_15MIN, **bearer(token)).status_code == 200
+        client.get("/api/v1/streets/", **bearer(token))
+        client.get(URL, {"interval": "bad"}, **bearer(other))
+        client.get(URL, ONE_DAY_15MIN)  # anonymous: not metered (403)
+    with freeze_time("2026-11-22 23:30:00+00:00"):  # 00:30 the next Paris day
+        client.get(URL, ONE_DAY_15MIN, **bearer(token))
+        written = flush_api_usage_task.delay().get()
+    assert written == 3
+    assert sorted(ApiKeyUsage.objects.values_list("key__name", "day", "requests")) == [
+        ("prod", datetime.date(2026, 11, 22), 4),
+        ("prod", datetime.date(2026, 11, 23), 1),
+        ("tests", datetime.date(2026, 11, 22), 1),
+    ]
+
+
+def test_flush_twice_writes_totals_not_increments(client, grant, holder, any_cache):
+    _key, token = issue_api_key(grant, name="prod", actor=holder)
+    client.get(URL, ONE_DAY_15MIN, **bearer(token))
+    metering.flush_api_usage()
+    metering.flush_api_usage()
+    assert ApiKeyUsage.objects.get().requests == 1
+    client.get(URL, ONE_DAY_15MIN, **bearer(token))
+    metering.flush_api_usage()
+    assert ApiKeyUsage.objects.get().requests == 2
+
+
+def test_flush_never_lowers_a_total(client, grant, holder, any_cache):
+    # Redis restarted: its counters start again from 0.
+    key, token = issue_api_key(grant, name="prod", actor=holder)
+    ApiKeyUsage.objects.create(key=key, day=metering.paris_day(), requests=50)
+    client.get(URL, ONE_DAY_15MIN, **bearer(token))
+    metering.flush_api_usage()
+    assert ApiKeyUsage.objects.get().requests == 50
+
+
+def test_dead_keys_are_not_recorded(client, grant, any_cache):
+    client.get(URL, ONE_DAY_15MIN, **bearer("obk_0123abcd_" + "c" * 32))
+    assert metering.flush_api_usage() == 0
+    assert ApiKeyUsage.objects.count() == 0
+
+
+def test_usage_of_grant_is_one_query(grant, holder, django_assert_num_queries):
+    key, _token = issue_api_key(grant, name="prod", actor=holder)
+    issue_api_key(grant, name="unused", actor=holder)
+    today = datetime.date(2026, 11, 23)
+    ApiKeyUsage.objects.create(key=key, day=today, requests=7)
+    ApiKeyUsage.objects.create(
+        key=key, day=today - datetime.timedelta(days=2), requests=3
+    )
+    ApiKeyUsage.objects.create(
+        key=key, day=today - datetime.timedelta(days=40), requests=9
+    )
+    grant = type(grant).objects.prefetch_related("keys").get(pk=grant.pk)
+    with django_assert_num_queries(1):
+        usage = metering.usage_of_grant(grant, days=7, today=today)
+    assert usage["total"] == 10
+    assert [column.name for column in usage["metrics"]] == [f"prod ({key.prefix})"]
+    assert usage["table"][-1] == ("23/11/2026", [7])
+    assert usage["table"][-3] == ("21/11/2026", [3])
+    assert usage["chart"]["data"]["datasets"] == [
+        {"label": f"prod ({key.prefix})", "data": [0, 0, 0, 0, 3, 0, 7]}
+    ]
+
+
+def test_metered_request_counts_the_key_digest_in_redis(
+    client, grant, holder, settings, redis_url
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "test-metering",
+        }
+    }
+    cache.clear()
+    _key, token = issue_api_key(grant, name="prod", actor=holder)
+    client.get(URL, ONE_DAY_15MIN, **bearer(token))
+    counts = metering.fastcache.hgetall(metering.usage_hash(metering.paris_day()))
+    assert counts == {keys.digest_of(token): 1}
+    cache.clear()

@@ -97,9 +97,7 @@ def test_key_refused_for_a_dataset_outside_its_grant(client, token):
     assert "15-minute values of sound-levels" in body["detail"]
 
 
-def test_scope_holds_when_the_answer_is_already_cached(
-    client, organiser_client, token
-):
+def test_scope_holds_when_the_answer_is_already_cached(client, organiser_client, token):
     # An organiser's request puts the sound-levels answer in the cache first.
     assert organiser_client.get(URL, SOUND_15MIN).status_code == 200
     response = client.get(URL, SOUND_15MIN, **bearer(token))
@@ -206,9 +204,7 @@ def test_rotated_key_works_for_a_day_then_stops(client, grant, token, holder):
     assert old.replaced_by == new_key
     with freeze_time(old.expires_at + datetime.timedelta(seconds=1)):
         assert client.get(URL, ONE_DAY_15MIN, **bearer(token)).status_code == 401
-        assert (
-            client.get(URL, ONE_DAY_15MIN, **bearer(new_token)).status_code == 200
-        )
+        assert client.get(URL, ONE_DAY_15MIN, **bearer(new_token)).status_code == 200
 
 
 def test_rate_limit_counts_per_key(client, grant, token, holder, settings):
@@ -254,15 +250,11 @@ def test_latest_with_a_key_is_fine_only_for_granted_datasets(client, token):
 
 
 def test_export_with_a_key(client, token):
-    response = client.get(
-        "/api/v1/readings/export.csv", ONE_DAY_15MIN, **bearer(token)
-    )
+    response = client.get("/api/v1/readings/export.csv", ONE_DAY_15MIN, **bearer(token))
     assert response.status_code == 200
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert len(lines) == 97  # header and 96 quarter hours
-    refused = client.get(
-        "/api/v1/readings/export.csv", SOUND_15MIN, **bearer(token)
-    )
+    refused = client.get("/api/v1/readings/export.csv", SOUND_15MIN, **bearer(token))
     assert refused.status_code == 403
 
 

@@ -308,10 +308,12 @@ def grant_change(request, pk):
                 actor=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # A revoked grant has no change form to show the error on.
+            for message in error.messages:
+                messages.error(request, message)
         else:
             messages.success(request, _("The access was changed; its keys follow."))
-            return redirect("datasets_bo:grant_detail", pk=grant.pk)
+        return redirect("datasets_bo:grant_detail", pk=grant.pk)
     return render(
         request,
         "datasets/backoffice/grant_detail.html",

@@ -520,3 +520,21 @@ def test_grant_revoked_with_a_reason_and_holder_emailed(
     ).content.decode()
     assert "Données republiées sans agrégation." in page
     assert "Revoke the access</button>" not in page
+
+
+def test_change_of_a_revoked_grant_is_refused_with_a_message(
+    english, holder, organiser, datasets
+):
+    grant = make_grant(holder, datasets, organiser)
+    revoke_data_grant(grant, reason="Fin", actor=organiser)
+    url = reverse("datasets_bo:grant_detail", kwargs={"pk": grant.pk})
+
+    response = english.post(
+        reverse("datasets_bo:grant_change", kwargs={"pk": grant.pk}),
+        {"datasets": [datasets[0].pk], "ends_on": in_days(10)},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert "This access was revoked." in english.get(url).content.decode()
+    assert AuditEvent.objects.filter(verb="data_grant.changed").count() == 0

@@ -290,7 +290,9 @@ def test_key_revoked_through_the_page_answers_401(
         ).status_code
         == 200
     )
-    url = reverse("datasets:key_revoke", kwargs={"pk": key.pk})
+    # The API request above activated French in this thread (its default).
+    with translation.override("en"):
+        url = reverse("datasets:key_revoke", kwargs={"pk": key.pk})
     confirm = english.get(url).content.decode()
     assert f"Revoke the key “serveur de prod” (obk_{key.prefix}_…)?" in confirm
     assert f'<form method="post" action="{url}"' in confirm

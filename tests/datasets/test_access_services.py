@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from freezegun import freeze_time
 
 from datasets import keys
@@ -21,6 +21,12 @@ from datasets.services import (
 from portal.audit.models import AuditEvent
 from tests.conftest import make_user
 from tests.datasets.factories import DatasetFactory
+
+
+@pytest.fixture(autouse=True)
+def french():
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from django.views.decorators.http import (
 
 from portal.accounts.permissions import is_organiser
 
-from . import selectors, services
+from . import metering, selectors, services
 from .enums import FeedbackStatus, IngestionStatus
 from .forms import GrantForm, GrantTermsForm, RevokeGrantForm
 from .ingestion import REJECTION_REASONS
@@ -273,6 +273,7 @@ def _grant_context(grant, *, change_form=None, revoke_form=None):
         "grant_state": selectors.access_state(grant, now),
         "is_active": grant.is_active(now),
         "key_rows": key_rows,
+        "usage": metering.usage_of_grant(grant),
         "change_form": change_form
         or GrantTermsForm(
             initial={

@@ -92,31 +92,45 @@ class UsageColumn:
 
 
 def usage_of_grant(grant, *, days=30, today=None):
-    """The requests of each key of ``grant`` per day over the last ``days``
-    Paris days, ready for ``datasets/includes/chart_table.html``: ``chart`` (a
-    stacked bar chart, one series per key), ``metrics`` (the columns),
-    ``table`` (one row per day) and ``total``. One query.
+    """``usage_of_grants([grant])[grant.pk]``."""
+    return usage_of_grants([grant], days=days, today=today)[grant.pk]
+
+
+def usage_of_grants(grants, *, days=30, today=None):
+    """The requests of each key of each grant per day over the last ``days``
+    Paris days, by grant id, ready for ``datasets/includes/chart_table.html``:
+    ``chart`` (a stacked bar chart, one series per key used), ``metrics`` (the
+    columns), ``table`` (one row per day), ``total`` and ``days``. One query
+    whatever the number of grants (their keys must be prefetched).
     """
     from .models import ApiKeyUsage
 
     today = today or paris_day()
     first = today - datetime.timedelta(days=days - 1)
     day_list = [first + datetime.timedelta(days=n) for n in range(days)]
-    keys_of_grant = list(grant.keys.all())
+    labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in day_list]
+    unit = gettext("requests")
     counts = {
         (row.key_id, row.day): row.requests
         for row in ApiKeyUsage.objects.filter(
-            key__grant=grant, day__gte=first, day__lte=today
+            key__grant__in=[grant.pk for grant in grants],
+            day__gte=first,
+            day__lte=today,
         )
     }
     used_ids = {key_id for key_id, _day in counts}
-    used = [key for key in keys_of_grant if key.pk in used_ids]
-    labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in day_list]
-    unit = gettext("requests")
-    columns = [
-        UsageColumn(name=f"{key.name} ({key.prefix})", unit=unit) for key in used
-    ]
-    series = [[counts.get((key.pk, day), 0) for day in day_list] for key in used]
+    result = {}
+    for grant in grants:
+        used = [key for key in grant.keys.all() if key.pk in used_ids]
+        columns = [
+            UsageColumn(name=f"{key.name} ({key.prefix})", unit=unit) for key in used
+        ]
+        series = [[counts.get((key.pk, day), 0) for day in day_list] for key in used]
+        result[grant.pk] = _usage_chart(labels, columns, series, unit, days)
+    return result
+
+
+def _usage_chart(labels, columns, series, unit, days):
     return {
         "chart": {
             "type": "bar",

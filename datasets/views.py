@@ -18,7 +18,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from . import charts, reference, selectors, services
+from . import charts, metering, reference, selectors, services
 from .api.params import PARIS, max_range_days
 from .forms import ApiKeyForm, FeedbackForm
 from .models import Sensor
@@ -237,6 +237,10 @@ def _with_states(grants, now):
 def access_list(request):
     now = timezone.now()
     grants = _with_states(list(selectors.grants_of(request.user)), now)
+    usage = metering.usage_of_grants(grants)
+    for grant in grants:
+        grant.usage = usage[grant.pk]
+        grant.usage_chart_id = f"usage-{grant.pk}"
     return render(
         request,
         "datasets/access_list.html",

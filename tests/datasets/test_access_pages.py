@@ -225,8 +225,9 @@ def test_access_list_query_count_does_not_grow_with_rows(
         issue_api_key(grant, name="b", actor=holder)
     login(client, holder)
 
-    # user, session, grants, their datasets, their keys with replacements
-    with django_assert_num_queries(4):
+    # user, session, grants, their datasets, their keys with replacements,
+    # the keys' usage
+    with django_assert_num_queries(5):
         response = client.get(ACCESS_LIST)
 
     assert len(response.context["grants"]) == size

@@ -14,7 +14,13 @@ TAXONOMY = Path(__file__).resolve().parents[3] / "shared/data/dtpr/device-taxono
 CONTRACT_METRICS = {
     "pedestrian-flows": {"pedestrians_in", "pedestrians_out"},
     "vehicle-counts": {
-        "cars", "vans", "trucks", "buses", "motorbikes", "bicycles", "e_scooters"
+        "cars",
+        "vans",
+        "trucks",
+        "buses",
+        "motorbikes",
+        "bicycles",
+        "e_scooters",
     },
     "parking-occupancy": {"occupied", "occupancy_rate"},
     "sound-levels": {"laeq", "lamax", "la10", "la50", "la90", "events_over_70"},
@@ -84,34 +90,42 @@ def test_seed_catalogue_twice_gives_the_same_rows():
     ]
     second = seed_catalogue()
 
-    assert first == second == {
-        "dtpr_sheets": 5,
-        "datasets": 5,
-        "metrics": 21,
-        "streets": 26,
-        "parking_zones": 40,
-        "sensors": 160,
-    }
+    assert (
+        first
+        == second
+        == {
+            "dtpr_sheets": 5,
+            "datasets": 5,
+            "metrics": 21,
+            "streets": 26,
+            "parking_zones": 40,
+            "sensors": 160,
+        }
+    )
     assert counts == [5, 5, 21, 26, 40, 160]
     assert [
         model.objects.count()
         for model in (DtprSheet, Dataset, Metric, Street, ParkingZone, Sensor)
     ] == counts
     for slug, metrics in CONTRACT_METRICS.items():
-        assert set(
-            Metric.objects.filter(dataset__slug=slug).values_list("slug", flat=True)
-        ) == metrics
+        assert (
+            set(
+                Metric.objects.filter(dataset__slug=slug).values_list("slug", flat=True)
+            )
+            == metrics
+        )
     assert set(
         Metric.objects.filter(scale="decibel").values_list("slug", flat=True)
     ) == {"laeq", "lamax", "la10", "la50", "la90"}
     sensor = Sensor.objects.get(code="PRK-001")
     assert sensor.parking_zone.code == "PZ-001"
-    assert list(sensor.datasets.values_list("slug", flat=True)) == [
-        "parking-occupancy"
-    ]
+    assert list(sensor.datasets.values_list("slug", flat=True)) == ["parking-occupancy"]
     assert Dataset.objects.get(slug="sound-levels").licence == "Licence Ouverte 2.0"
     assert set(ParkingZone.objects.values_list("zone_type", flat=True)) == {
-        "visitor", "delivery", "disabled", "two_wheeler"
+        "visitor",
+        "delivery",
+        "disabled",
+        "two_wheeler",
     }
 
 
@@ -125,8 +139,14 @@ def test_dtpr_categories_speak_the_active_language():
     english = reference.dtpr_categories(sheet, language="en")
 
     assert [c["key"] for c in french] == [
-        "accountable", "purpose", "technology", "data_collected",
-        "processing", "storage", "access", "retention",
+        "accountable",
+        "purpose",
+        "technology",
+        "data_collected",
+        "processing",
+        "storage",
+        "access",
+        "retention",
     ]
     technology_fr = french[2]
     assert technology_fr["name"] == "Technologie"

@@ -133,3 +133,36 @@ def test_metered_request_counts_the_key_digest_in_redis(
     counts = metering.fastcache.hgetall(metering.usage_hash(metering.paris_day()))
     assert counts == {keys.digest_of(token): 1}
     cache.clear()
+
+
+def test_usage_chart_on_the_holder_page_and_the_grant_page(
+    client, grant, holder, organiser, settings
+):
+    from django.utils import translation
+
+    settings.PORTAL_REQUIRE_MFA = False
+    key, _token = issue_api_key(grant, name="prod", actor=holder)
+    ApiKeyUsage.objects.create(key=key, day=metering.paris_day(), requests=7)
+    client.force_login(holder)
+    with translation.override("en"):
+        from django.urls import reverse
+
+        mine = client.get(reverse("datasets:access_list")).content.decode()
+        client.force_login(organiser)
+        page = client.get(
+            reverse("datasets_bo:grant_detail", kwargs={"pk": grant.pk})
+        ).content.decode()
+    for html, chart_id in ((mine, f"usage-{grant.pk}"), (page, "grant-usage")):
+        assert "7 requests in the last 30 days." in html
+        assert f'<canvas data-chart="{chart_id}"' in html
+        assert f'<script id="{chart_id}" type="application/json">' in html
+        assert f"prod ({key.prefix})" in html
+        assert "/static/js/charts.js" in html
+
+
+def test_no_usage_says_so(client, grant, holder):
+    issue_api_key(grant, name="prod", actor=holder)
+    client.force_login(holder)
+    html = client.get("/donnees/mes-acces/").content.decode()
+    assert "Aucune requête avec ces clés ces 30 derniers jours." in html
+    assert "data-chart=" not in html

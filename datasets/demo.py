@@ -164,7 +164,10 @@ def seed_data_access(*, accounts, days, stdout):
         holder,
         project=DEMO_GRANT_PROJECT,
         datasets=Dataset.objects.filter(slug__in=DEMO_GRANT_DATASETS),
-        expires_at=timezone.now() + datetime.timedelta(days=365),
+        # Until a Paris midnight, as the back-office form grants.
+        expires_at=paris_midnight(
+            paris_day(timezone.now()) + datetime.timedelta(days=365)
+        ),
         actor=organisers[0],
     )
     stdout.write(

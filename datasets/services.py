@@ -599,6 +599,7 @@ def notify_grant_holder(grant_id, *, event):
             "data_grant.holder_notified",
             actor=None,
             target=grant,
-            data={"event": event, "to": holder.email},
+            # The holder's id, not the address: erasure leaves none behind.
+            data={"event": event, "holder": holder.pk},
         )
     return True

@@ -422,6 +422,11 @@ class IngestionRun(models.Model):
     cursor_after = models.DateTimeField(_("cursor after"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # What the run has stored so far, updated after each batch: if the worker
+    # dies mid-way, the rollups of these readings are refreshed by the next run.
+    stored_from = models.DateTimeField(null=True, blank=True)
+    stored_until = models.DateTimeField(null=True, blank=True)
+    stored_sensor_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("ingestion run")

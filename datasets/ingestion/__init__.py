@@ -10,6 +10,7 @@ from .service import (
     UpstreamUnavailable,
     ingest,
     insert_readings,
+    recover_interrupted_runs,
 )
 from .sources import FileSource, SimulatorSource, UpstreamSource, last_cursor
 
@@ -23,4 +24,5 @@ __all__ = [
     "ingest",
     "insert_readings",
     "last_cursor",
+    "recover_interrupted_runs",
 ]

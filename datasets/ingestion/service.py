@@ -223,7 +223,8 @@ def _insert_readings_postgresql(rows, table, conflict):
 
 
 class _Tally:
-    def __init__(self):
+    def __init__(self, run=None):
+        self.run = run
         self.received = 0
         self.accepted = 0
         self.duplicates = 0
@@ -257,6 +258,72 @@ class _Tally:
                     self.first = moment
                 if self.last is None or moment > self.last:
                     self.last = moment
+            if self.run is not None:
+                IngestionRun.objects.filter(pk=self.run.pk).update(
+                    stored_from=self.first,
+                    stored_until=self.last + QUARTER,
+                    stored_sensor_ids=sorted(self.sensor_ids),
+                )
+
+
+# A run still "running" after this long was cut off (a worker killed, a
+# machine restarted): the next run closes it.
+STALE_RUN_AFTER = datetime.timedelta(hours=2)
+INTERRUPTED_MESSAGE = _(
+    "Interrupted: the run stopped before its end (worker or machine stopped). "
+    "What it had stored is kept and rolled up; the next run fetches the rest."
+)
+
+
+def recover_interrupted_runs(*, now=None):
+    """Close the runs left "running" for longer than ``STALE_RUN_AFTER``.
+
+    Each is marked failed with the reason; the rollups and data quality of the
+    readings it had stored are refreshed (the run stopped before doing it), so
+    hourly and daily values match the 15-minute ones. Writes the audit event
+    ``ingestion.interrupted``. Returns the number of runs closed; safe to run
+    twice.
+    """
+    now = now or timezone.now()
+    closed = 0
+    stale = IngestionRun.objects.filter(
+        status=IngestionStatus.RUNNING, started_at__lt=now - STALE_RUN_AFTER
+    )
+    for run in stale:
+        with transaction.atomic():
+            run = (
+                IngestionRun.objects.select_for_update(skip_locked=True)
+                .filter(pk=run.pk, status=IngestionStatus.RUNNING)
+                .first()
+            )
+            if run is None:
+                continue
+            if run.stored_from is not None:
+                refresh_rollups(
+                    sensor_ids=run.stored_sensor_ids,
+                    start=run.stored_from,
+                    end=run.stored_until,
+                )
+                refresh_quality(
+                    sensor_ids=run.stored_sensor_ids,
+                    start=run.stored_from,
+                    end=run.stored_until,
+                    now=now,
+                )
+            run.status = IngestionStatus.FAILED
+            run.finished_at = now
+            run.error = str(INTERRUPTED_MESSAGE)
+            run.save(update_fields=["status", "finished_at", "error"])
+            record_event(
+                "ingestion.interrupted",
+                actor=None,
+                target=run,
+                data={"source": run.source, "started_at": run.started_at.isoformat()},
+            )
+            closed += 1
+    if closed:
+        logger.warning("Closed %s interrupted ingestion run(s)", closed)
+    return closed
 
 
 def ingest(source, *, actor=None):
@@ -272,6 +339,7 @@ def ingest(source, *, actor=None):
     or ``ingestion.failed``. Returns the IngestionRun.
     """
     now = timezone.now()
+    recover_interrupted_runs(now=now)
     run = IngestionRun.objects.create(
         source=source.kind,
         status=IngestionStatus.RUNNING,
@@ -280,7 +348,7 @@ def ingest(source, *, actor=None):
         detail=source.describe()[:500],
     )
     validator = Validator(now=now)
-    tally = _Tally()
+    tally = _Tally(run)
     batch = []
     failure = None
     try:

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 from freezegun import freeze_time
 
 from datasets.enums import IngestionSource, IngestionStatus
@@ -206,3 +207,45 @@ def test_simulate_live_task_is_off_by_default(catalogue, settings):
 
     assert simulate_live_task.apply().get() is None
     assert IngestionRun.objects.count() == 0
+
+
+class KilledSource(ListSource):
+    """Stores its records, then the worker dies (not an Exception: nothing in
+    the service catches it, as with a SIGKILL nothing would run at all)."""
+
+    def records(self):
+        yield from self._records
+        raise KeyboardInterrupt
+
+
+def test_interrupted_run_is_closed_and_rolled_up_by_the_next_run(
+    catalogue, monkeypatch
+):
+    from datasets.ingestion import service
+
+    monkeypatch.setattr(service, "BATCH_SIZE", 2)
+    records = [
+        record(period_start=f"2025-10-07T08:{minute:02d}:00Z", value=str(value))
+        for minute, value in [(0, 10), (15, 20), (30, 30), (45, 40)]
+    ]
+    with freeze_time("2025-10-08T12:00:00Z"), pytest.raises(KeyboardInterrupt):
+        ingest(KilledSource(records))
+    killed = IngestionRun.objects.get()
+    assert killed.status == IngestionStatus.RUNNING
+    assert Reading.objects.count() == 4
+    assert HourlyRollup.objects.count() == 0  # the run died before rolling up
+
+    with freeze_time("2025-10-08T13:00:00Z"):
+        ingest(ListSource([]))  # one hour later: maybe still working, left alone
+    killed.refresh_from_db()
+    assert killed.status == IngestionStatus.RUNNING
+
+    with freeze_time("2025-10-08T14:30:00Z"), translation.override("fr"):
+        ingest(ListSource([]))
+    killed.refresh_from_db()
+    assert killed.status == IngestionStatus.FAILED
+    assert killed.error.startswith("Interrompu")
+    hourly = HourlyRollup.objects.get()
+    assert (hourly.count, hourly.total) == (4, 100.0)
+    assert SensorDayQuality.objects.get().received == 4
+    assert AuditEvent.objects.filter(verb="ingestion.interrupted").count() == 1

@@ -223,3 +223,12 @@ def test_backoffice_sends_jury_member_without_mfa_to_mfa_setup(client, user):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/comptes/2fa/totp/activate/")
+
+
+def test_login_form_puts_the_checkbox_before_its_label(client, db):
+    html = client.get("/comptes/login/").content.decode()
+    checkbox = html.index('<div class="field checkbox">')
+    box = html.index('type="checkbox" name="remember"', checkbox)
+    label = html.index('<label for="id_remember">Se souvenir de moi', checkbox)
+    assert checkbox < box < label
+    assert '<label for="id_login">Courriel' in html

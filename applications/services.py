@@ -392,10 +392,7 @@ def eligibility_problems(call, *, applicant_type, uses_dataset, in_perimeter):
             if value in ApplicantType.values
         )
         reasons.append(
-            _(
-                "This call is open to the following applicant types only: "
-                "%(types)s."
-            )
+            _("This call is open to the following applicant types only: %(types)s.")
             % {"types": eligible}
         )
     if not uses_dataset:
@@ -442,9 +439,7 @@ def create_application(
         type(call).objects.select_for_update().get(pk=call.pk)
         prefix = _reference_prefix(call)
         number = Application.objects.filter(call=call).count() + 1
-        while Application.objects.filter(
-            reference=f"{prefix}-{number:04d}"
-        ).exists():
+        while Application.objects.filter(reference=f"{prefix}-{number:04d}").exists():
             number += 1
         application = Application.objects.create(
             call=call,
@@ -564,9 +559,7 @@ def remove_member(member, *, actor):
     Raises ``TeamError`` for the lead. Audited as ``application.member_removed``.
     """
     if member.role == TeamRole.LEAD:
-        raise TeamError(
-            _("The lead cannot be removed from the team."), code="lead"
-        )
+        raise TeamError(_("The lead cannot be removed from the team."), code="lead")
     with transaction.atomic():
         _lock(member.application)
         email = member.user.email
@@ -1388,8 +1381,9 @@ def queue_team_emails(applications, template, *, actor, batch=""):
             ).exists():
                 return []
         sent_emails = [
-            _record_email(application, kind="team_message", template=template,
-                          actor=actor)
+            _record_email(
+                application, kind="team_message", template=template, actor=actor
+            )
             for application in applications
         ]
         record_event(
@@ -1410,14 +1404,21 @@ def queue_team_emails(applications, template, *, actor, batch=""):
 def send_team_email(sent_email):
     """Send a recorded email to each team member in their language.
 
-    Safe to run twice: an email already sent is not sent again. Marks the row
-    ``sent`` with the time, or ``failed`` with the error.
+    Safe to run twice: an email already sent is not sent again, and a retry
+    after a failure only writes to the members not reached yet (``to`` lists
+    the addresses reached so far). Marks the row ``sent`` with the time, or
+    ``failed`` with the error (the Celery task retries it).
     """
     if sent_email.status == EmailStatus.SENT:
         return sent_email
     users = _team_users(sent_email.application)
+    reached = (
+        list(sent_email.to or []) if sent_email.status == EmailStatus.FAILED else []
+    )
     try:
         for user in users:
+            if user.email in reached:
+                continue
             subject, body = render_team_email(
                 sent_email, language=user.language, name=user.display_name
             )
@@ -1426,10 +1427,12 @@ def send_team_email(sent_email):
                 body=body,
                 to=[user.email],
             ).send()
+            reached.append(user.email)
     except Exception as exc:  # noqa: BLE001 - any transport error is recorded.
         sent_email.status = EmailStatus.FAILED
         sent_email.error = str(exc)[:2000]
-        sent_email.save(update_fields=["status", "error"])
+        sent_email.to = reached
+        sent_email.save(update_fields=["status", "error", "to"])
         return sent_email
     sent_email.status = EmailStatus.SENT
     sent_email.sent_at = timezone.now()

@@ -7,6 +7,7 @@ import re
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.urls import reverse
 from django.utils import translation
 
@@ -763,6 +764,51 @@ def test_send_team_email_task_twice_sends_once(call, template, organiser):
     send_team_email_task(sent_email_id=sent.pk)
     assert len(mail.outbox) == 1
     send_team_email_task(sent_email_id=999999)
+
+
+class FlakyBackend(locmem.EmailBackend):
+    """Local memory, except that the second message of the process fails once
+    (a mail server going away in the middle of a batch)."""
+
+    attempts = 0
+
+    def send_messages(self, messages):
+        FlakyBackend.attempts += 1
+        if FlakyBackend.attempts == 2:
+            raise ConnectionRefusedError("mail server unreachable")
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db
+def test_team_email_retried_reaches_each_member_once(
+    call, template, organiser, settings, eager_celery
+):
+    from applications.backoffice_tasks import send_team_email_task
+    from applications.services import queue_team_emails
+    from portal.celery import app
+
+    settings.EMAIL_BACKEND = "tests.applications.test_backoffice.FlakyBackend"
+    FlakyBackend.attempts = 0
+    application = submitted(call)
+    second = TeamMemberFactory(application=application).user
+    [sent] = queue_team_emails([application], template, actor=organiser)
+    # In eager mode Celery runs a retry in place only when errors do not
+    # propagate (a worker retries through the broker whatever this says).
+    before = app.conf.task_eager_propagates
+    app.conf.task_eager_propagates = False
+    try:
+        send_team_email_task.delay(sent_email_id=sent.pk)
+    finally:
+        app.conf.task_eager_propagates = before
+
+    sent.refresh_from_db()
+    assert sent.status == EmailStatus.SENT
+    assert sent.error == ""
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == sorted(sent.to)
+    assert second.email in recipients
+    assert len(recipients) == 2  # the first member was not written to twice
+    assert FlakyBackend.attempts == 3
 
 
 @pytest.mark.django_db

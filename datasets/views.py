@@ -111,6 +111,7 @@ def api_get_started(request):
         {
             "api_root": base[0],
             "anon_rate": getattr(settings, "API_ANON_RATE", ""),
+            "key_rate": getattr(settings, "API_KEY_RATE", ""),
             "max_quarter": max_range["15min"],
             "max_hour": max_range["hour"],
             "max_day": max_range["day"],

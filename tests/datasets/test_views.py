@@ -302,6 +302,8 @@ def test_api_get_started_page(client, db):
     assert "import requests" in html
     assert "600/min" in html
     assert "31 days of 15-minute values" in html
+    assert 'curl -H "Authorization: Bearer $OPENBATIGNOLLES_KEY"' in html
+    assert "With a key: 6000/min requests per key" in html
     _no_inline_code(html)
 
 

@@ -14,7 +14,6 @@ from applications.models import JuryMembership
 from datasets.models import DataGrant
 from datasets.rollups import paris_day, paris_midnight
 from datasets.services import (
-    grant_data_access,
     issue_api_key,
     revoke_data_grant,
     rotate_api_key,
@@ -26,7 +25,7 @@ from tests.applications.factories import (
     RequestedDatasetFactory,
 )
 from tests.conftest import make_user
-from tests.datasets.factories import DatasetFactory
+from tests.datasets.conftest import make_grant
 
 pytestmark = pytest.mark.django_db
 
@@ -40,36 +39,6 @@ def english(organiser_client):
     test start with /en/)."""
     with translation.override("en"):
         yield organiser_client
-
-
-@pytest.fixture
-def holder(db):
-    return make_user("ines@example.org", full_name="Inès Moreau", language="en")
-
-
-@pytest.fixture
-def datasets(db):
-    return [
-        DatasetFactory(
-            slug="pedestrian-flows", name_en="Pedestrian flows", name_fr="Flux piétons"
-        ),
-        DatasetFactory(
-            slug="sound-levels",
-            name_en="Sound levels",
-            name_fr="Niveau sonore",
-            position=1,
-        ),
-    ]
-
-
-def make_grant(holder, datasets, organiser, *, project="Trottoirs vivants", days=90):
-    return grant_data_access(
-        holder,
-        project=project,
-        datasets=datasets,
-        expires_at=timezone.now() + datetime.timedelta(days=days),
-        actor=organiser,
-    )
 
 
 def in_days(days):

@@ -1,7 +1,6 @@
 """The holder's data access pages (/donnees/mes-acces/): grants, keys shown
 once, rotation and revocation, and the keys working on the API."""
 
-import datetime
 import re
 
 import pytest
@@ -10,14 +9,12 @@ from django.utils import timezone, translation
 
 from datasets.models import ApiKey
 from datasets.services import (
-    grant_data_access,
     issue_api_key,
     revoke_data_grant,
     rotate_api_key,
 )
-from tests.conftest import make_user
 from tests.datasets.api.conftest import october_day, world  # noqa: F401
-from tests.datasets.factories import DatasetFactory
+from tests.datasets.conftest import make_grant
 
 pytestmark = pytest.mark.django_db
 
@@ -45,36 +42,6 @@ def english(client):
 
 def access_list():
     return reverse("datasets:access_list")
-
-
-@pytest.fixture
-def holder(db):
-    return make_user("ines@example.org", full_name="Inès Moreau", language="en")
-
-
-@pytest.fixture
-def datasets(db):
-    return [
-        DatasetFactory(
-            slug="pedestrian-flows", name_en="Pedestrian flows", name_fr="Flux piétons"
-        ),
-        DatasetFactory(
-            slug="sound-levels",
-            name_en="Sound levels",
-            name_fr="Niveau sonore",
-            position=1,
-        ),
-    ]
-
-
-def make_grant(holder, datasets, organiser, *, project="Trottoirs vivants", days=90):
-    return grant_data_access(
-        holder,
-        project=project,
-        datasets=datasets,
-        expires_at=timezone.now() + datetime.timedelta(days=days),
-        actor=organiser,
-    )
 
 
 @pytest.fixture

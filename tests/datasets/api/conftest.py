@@ -139,3 +139,28 @@ def october_day(world):
 
 def energy_mean(levels):
     return 10 * math.log10(sum(10 ** (v / 10) for v in levels) / len(levels))
+
+
+@pytest.fixture
+def grant(holder, october_day, organiser):
+    """90 days of 15-minute pedestrian flows for ``holder``."""
+    from tests.datasets.conftest import make_grant
+
+    return make_grant(holder, [october_day["pedestrians"]], organiser)
+
+
+@pytest.fixture
+def real_redis_cache(settings, redis_url):
+    """The default cache on the real Redis (emptied before and after)."""
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "test-api",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()

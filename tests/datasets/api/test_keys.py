@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 from freezegun import freeze_time
 from redis.connection import Connection
 
@@ -13,13 +12,11 @@ from datasets.models import ApiKey
 from datasets.personal_data import erase_for, export_for
 from datasets.services import (
     change_data_grant,
-    grant_data_access,
     issue_api_key,
     revoke_api_key,
     revoke_data_grant,
     rotate_api_key,
 )
-from tests.conftest import make_user
 
 URL = "/api/v1/readings/"
 ONE_DAY_15MIN = {
@@ -33,22 +30,6 @@ SOUND_15MIN = {"dataset": "sound-levels", "start": "2025-10-07", "interval": "15
 
 
 @pytest.fixture
-def holder(db):
-    return make_user("ines@example.org", full_name="Inès Moreau")
-
-
-@pytest.fixture
-def grant(holder, october_day, organiser):
-    return grant_data_access(
-        holder,
-        project="Trottoirs vivants",
-        datasets=[october_day["pedestrians"]],
-        expires_at=timezone.now() + datetime.timedelta(days=90),
-        actor=organiser,
-    )
-
-
-@pytest.fixture
 def token(grant, holder):
     _key, token = issue_api_key(grant, name="serveur de prod", actor=holder)
     return token
@@ -56,20 +37,6 @@ def token(grant, holder):
 
 def bearer(token):
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
-@pytest.fixture
-def real_redis_cache(settings, redis_url):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": "test-keys",
-        }
-    }
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_key_reads_15min_values_of_its_grant(client, token):

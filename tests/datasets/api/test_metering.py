@@ -4,46 +4,22 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
 from freezegun import freeze_time
 
 from datasets import keys, metering
 from datasets.models import ApiKeyUsage
-from datasets.services import grant_data_access, issue_api_key
+from datasets.services import issue_api_key
 from datasets.tasks import flush_api_usage_task
-from tests.conftest import make_user
 
 from .test_keys import ONE_DAY_15MIN, URL, bearer
 
 
-@pytest.fixture
-def holder(db):
-    return make_user("ines@example.org", full_name="Inès Moreau")
-
-
-@pytest.fixture
-def grant(holder, october_day, organiser):
-    return grant_data_access(
-        holder,
-        project="Trottoirs vivants",
-        datasets=[october_day["pedestrians"]],
-        expires_at=timezone.now() + datetime.timedelta(days=90),
-        actor=organiser,
-    )
-
-
 @pytest.fixture(params=["locmem", "redis"])
-def any_cache(request, settings):
+def any_cache(request):
     if request.param == "redis":
-        url = request.getfixturevalue("redis_url")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": url,
-                "KEY_PREFIX": "test-metering",
-            }
-        }
-    cache.clear()
+        request.getfixturevalue("real_redis_cache")
+    else:
+        cache.clear()
     yield request.param
     cache.clear()
 
@@ -118,21 +94,12 @@ def test_usage_of_grant_is_one_query(grant, holder, django_assert_num_queries):
 
 
 def test_metered_request_counts_the_key_digest_in_redis(
-    client, grant, holder, settings, redis_url
+    client, grant, holder, real_redis_cache
 ):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_url,
-            "KEY_PREFIX": "test-metering",
-        }
-    }
-    cache.clear()
     _key, token = issue_api_key(grant, name="prod", actor=holder)
     client.get(URL, ONE_DAY_15MIN, **bearer(token))
     counts = metering.fastcache.hgetall(metering.usage_hash(metering.paris_day()))
     assert counts == {keys.digest_of(token): 1}
-    cache.clear()
 
 
 def test_usage_chart_on_the_holder_page_and_the_grant_page(

@@ -147,7 +147,25 @@ def machine_info():
     }
 
 
-# --- The organiser's session ------------------------------------------------------
+# --- The organiser's session and the holder's key ---------------------------------
+
+
+def bench_user(email, full_name):
+    """Create (or reuse) a bench account with a verified address, no password."""
+    from allauth.account.models import EmailAddress
+
+    from portal.accounts.models import User
+
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
 
 
 def organiser_cookie():
@@ -159,21 +177,12 @@ def organiser_cookie():
     """
     from importlib import import_module
 
-    from allauth.account.models import EmailAddress
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from portal.accounts.models import OrganiserRole, User
+    from portal.accounts.models import OrganiserRole
 
-    user, created = User.objects.get_or_create(
-        email=ORGANISER_EMAIL, defaults={"full_name": "Bench Organiser"}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(
-        user=user, email=ORGANISER_EMAIL, defaults={"verified": True, "primary": True}
-    )
+    user = bench_user(ORGANISER_EMAIL, "Bench Organiser")
     OrganiserRole.objects.get_or_create(user=user)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
@@ -191,22 +200,12 @@ def bench_api_key():
     """
     from datetime import timedelta
 
-    from allauth.account.models import EmailAddress
     from django.utils import timezone
 
     from datasets.models import ApiKey, DataGrant, Dataset
     from datasets.services import grant_data_access, issue_api_key
-    from portal.accounts.models import User
 
-    holder, created = User.objects.get_or_create(
-        email=HOLDER_EMAIL, defaults={"full_name": "Bench Holder"}
-    )
-    if created:
-        holder.set_unusable_password()
-        holder.save(update_fields=["password"])
-    EmailAddress.objects.get_or_create(
-        user=holder, email=HOLDER_EMAIL, defaults={"verified": True, "primary": True}
-    )
+    holder = bench_user(HOLDER_EMAIL, "Bench Holder")
     grant = DataGrant.objects.active().filter(holder=holder).first()
     if grant is None:
         grant = grant_data_access(

@@ -191,6 +191,7 @@ def grant_list(request):
             "page": page,
             "query": _state_query(request.GET),
             "now": timezone.now(),
+            "usage": metering.usage_of_all_grants(),
         },
     )
 

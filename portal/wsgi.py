@@ -9,4 +9,4 @@ application = get_wsgi_application()
 # Import the URLconf, hence every view, when the worker starts rather than on
 # its first request (about 0.4 s; with `gunicorn --preload`, once for all
 # workers). No database or Redis is touched by these imports.
-get_resolver().url_patterns
+_views = get_resolver().url_patterns

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from applications.enums import ApplicationState
 from applications.models import JuryMembership
-from datasets.models import DataGrant
+from datasets.models import ApiKeyUsage, DataGrant
 from datasets.rollups import paris_day, paris_midnight
 from datasets.services import (
     issue_api_key,
@@ -166,13 +166,47 @@ def test_grant_list_query_count_does_not_grow_with_rows(
 ):
     for index in range(size):
         grant = make_grant(holder, datasets, organiser, project=f"Projet {index}")
-        issue_api_key(grant, name="a", actor=holder)
+        key, _token = issue_api_key(grant, name="a", actor=holder)
+        ApiKeyUsage.objects.create(key=key, day=paris_day(timezone.now()), requests=3)
 
-    # user, organiser role, count, page of grants with key counts, datasets
-    with django_assert_num_queries(5):
+    # user, organiser role, count, page of grants with key counts, datasets,
+    # the keys' usage per project
+    with django_assert_num_queries(6):
         response = organiser_client.get(GRANT_LIST)
 
     assert len(response.context["page"]) == size
+
+
+def test_grant_list_charts_the_busiest_projects_and_sums_the_rest(
+    english, holder, organiser, datasets
+):
+    today = paris_day(timezone.now())
+    for index, requests in enumerate([50, 40, 30, 20, 10, 5, 2, 1]):
+        grant = make_grant(holder, datasets, organiser, project=f"Projet {index}")
+        key, _token = issue_api_key(grant, name="a", actor=holder)
+        ApiKeyUsage.objects.create(key=key, day=today, requests=requests)
+        ApiKeyUsage.objects.create(
+            key=key, day=today - datetime.timedelta(days=1), requests=1
+        )
+
+    page = english.get(reverse("datasets_bo:grant_list"))
+
+    usage = page.context["usage"]
+    series = usage["chart"]["data"]["datasets"]
+    assert [s["label"] for s in series] == [
+        "Projet 0",
+        "Projet 1",
+        "Projet 2",
+        "Projet 3",
+        "Projet 4",
+        "Projet 5",
+        "Other projects",
+    ]
+    assert series[-1]["data"][-2:] == [2, 3]  # Projets 6 and 7: 1 + 1, 2 + 1
+    assert usage["total"] == 158 + 8
+    html = page.content.decode()
+    assert "166 requests in the last 30 days." in html
+    assert '<canvas data-chart="all-keys-usage"' in html
 
 
 def test_backoffice_home_links_to_the_grants(english):

@@ -127,8 +127,9 @@ def seed_datasets(*, accounts, days, stdout):
     )
 
 
-# The retained wave-1 project given 15-minute data in the demo: its lead
-# creates an API key in the UI (a token cannot be seeded: it is shown once).
+# The retained wave-1 project given 15-minute data in the demo. It has used a
+# first key for three weeks (its token is thrown away: a token is shown once,
+# so the demo holder creates their own key in the UI to call the API).
 DEMO_GRANT_PROJECT = "Baromètre du bruit nocturne rue par rue"
 DEMO_GRANT_DATASETS = ("pedestrian-flows", "sound-levels")
 
@@ -141,8 +142,8 @@ def seed_data_access(*, accounts, days, stdout):
     from applications.enums import ApplicationState, TeamRole
     from applications.models import TeamMember
 
-    from .models import DataGrant
-    from .services import grant_data_access
+    from .models import ApiKeyUsage, DataGrant
+    from .services import grant_data_access, issue_api_key
 
     lead = (
         TeamMember.objects.filter(
@@ -160,7 +161,7 @@ def seed_data_access(*, accounts, days, stdout):
     if DataGrant.objects.filter(holder=holder, project=DEMO_GRANT_PROJECT).exists():
         return
     organisers = accounts.get("organisers") or [None]
-    grant_data_access(
+    grant = grant_data_access(
         holder,
         project=DEMO_GRANT_PROJECT,
         datasets=Dataset.objects.filter(slug__in=DEMO_GRANT_DATASETS),
@@ -169,6 +170,17 @@ def seed_data_access(*, accounts, days, stdout):
             paris_day(timezone.now()) + datetime.timedelta(days=365)
         ),
         actor=organisers[0],
+    )
+    key, _token = issue_api_key(grant, name="Prototype (carte du bruit)", actor=holder)
+    today = paris_day(timezone.now())
+    ApiKeyUsage.objects.bulk_create(
+        ApiKeyUsage(
+            key=key,
+            day=day,
+            # A prototype polling every few minutes, busier on weekdays.
+            requests=(1900 if day.weekday() < 5 else 700) + 37 * (day.day % 9),
+        )
+        for day in (today - datetime.timedelta(days=n) for n in range(1, 22))
     )
     stdout.write(
         f"Data access: {holder.email} holds 15-minute data of "

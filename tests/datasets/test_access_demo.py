@@ -44,7 +44,10 @@ def test_seed_data_access_grants_the_retained_lead_once(organiser):
     ]
     remaining = grant.expires_at - timezone.now()
     assert datetime.timedelta(days=364) < remaining <= datetime.timedelta(days=365)
-    assert grant.keys.count() == 0
+    [key] = grant.keys.all()
+    assert key.name == "Prototype (carte du bruit)"
+    assert key.usage.count() == 21
+    assert key.usage.filter(requests__lt=700).count() == 0
     assert out.getvalue().count("riverains@example.org holds 15-minute data") == 1
 
 

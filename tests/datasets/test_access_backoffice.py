@@ -229,6 +229,16 @@ def test_grant_form_defaults_to_one_year(english):
     ) + datetime.timedelta(days=365)
 
 
+def test_grant_form_groups_the_dataset_checkboxes_under_a_legend(english, datasets):
+    html = english.get(reverse("datasets_bo:grant_create")).content.decode()
+
+    group = html.index("<legend>Datasets</legend>")
+    assert html.rfind("<fieldset", 0, group) > html.rfind("</fieldset>", 0, group)
+    assert html.index(f'value="{datasets[0].pk}"', group) < html.index(
+        "</fieldset>", group
+    )
+
+
 def test_grant_form_refuses_an_unknown_holder_and_keeps_what_was_typed(
     english, datasets
 ):

@@ -236,16 +236,26 @@ def _with_states(grants, now):
 @login_required
 @require_GET
 def access_list(request):
+    return _access_list_page(request)
+
+
+def _access_list_page(request, *, failed=None):
+    """The holder's grants and keys; ``failed``: ``(grant_pk, name, errors)``
+    of a key that could not be created, shown on its form with the name kept
+    (answered 400)."""
     now = timezone.now()
     grants = _with_states(list(selectors.grants_of(request.user)), now)
     usage = metering.usage_of_grants(grants)
     for grant in grants:
         grant.usage = usage[grant.pk]
         grant.usage_chart_id = f"usage-{grant.pk}"
+        if failed and failed[0] == grant.pk:
+            grant.key_name, grant.key_errors = failed[1], failed[2]
     return render(
         request,
         "datasets/access_list.html",
         {"grants": grants, "key_form": ApiKeyForm(), "now": now},
+        status=400 if failed else 200,
     )
 
 
@@ -280,13 +290,13 @@ def key_create(request, pk):
                 grant, name=form.cleaned_data["name"], actor=request.user
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            errors = error.messages
         else:
             return _token_page(request, key, token)
     else:
-        messages.error(request, _("Name the key (where it is used, for instance)."))
-    return redirect("datasets:access_list")
+        errors = [_("Name the key (where it is used, for instance).")]
+    typed = request.POST.get("name", "")[:80]
+    return _access_list_page(request, failed=(grant.pk, typed, errors))
 
 
 @login_required

@@ -312,10 +312,28 @@ def test_create_key_without_a_name_says_so(english, holder, grant):
 
     response = create_key(english, grant, name="  ")
 
-    assert response.status_code == 302
-    page = english.get(access_list()).content.decode()
-    assert "Name the key (where it is used, for instance)." in page
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        f'<ul class="errorlist" id="key-name-{grant.pk}-error"><li>Name the key '
+        "(where it is used, for instance).</li></ul>"
+    ) in page
+    assert 'aria-invalid="true"' in page
     assert ApiKey.objects.count() == 0
+
+
+def test_create_key_past_the_limit_keeps_the_typed_name(english, holder, grant):
+    for number in range(5):
+        issue_api_key(grant, name=f"clé {number}", actor=holder)
+    login(english, holder)
+
+    response = create_key(english, grant, name="tableau de bord")
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "5 keys are active already: revoke one first." in page
+    assert 'value="tableau de bord"' in page
+    assert ApiKey.objects.count() == 5
 
 
 def test_create_key_on_a_revoked_grant_is_refused(english, holder, grant, organiser):
@@ -324,11 +342,8 @@ def test_create_key_on_a_revoked_grant_is_refused(english, holder, grant, organi
 
     response = create_key(english, grant)
 
-    assert response.status_code == 302
-    assert (
-        "This access has ended: no new key."
-        in english.get(access_list()).content.decode()
-    )
+    assert response.status_code == 400
+    assert "This access has ended: no new key." in response.content.decode()
     assert ApiKey.objects.count() == 0
 
 
@@ -352,3 +367,13 @@ def test_account_page_and_api_page_link_to_my_data_access(english, holder):
     link = f'href="{access_list()}">My data access and API keys</a>'
     assert link in dashboard
     assert link in started
+
+
+def test_state_badges_agree_in_french(client, holder, key):
+    # Une clé est « active », un accès est « actif ».
+    login(client, holder)
+
+    page = client.get("/donnees/mes-acces/").content.decode()
+
+    assert '<span class="badge badge-success">Actif</span>' in page
+    assert '<span class="badge badge-success">Active</span>' in page

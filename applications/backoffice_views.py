@@ -7,10 +7,9 @@ requires the organiser role (a jury member gets 403).
 
 import datetime
 import uuid
-from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts.permissions import is_organiser
+from portal.accounts.permissions import organiser_required
 
 from . import selectors, services
 from .backoffice_forms import (
@@ -38,16 +37,6 @@ from .models import EmailTemplate, SentEmail
 
 S = ApplicationState
 PAGE_SIZE = 25
-
-
-def organiser_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_organiser(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error_messages(error):

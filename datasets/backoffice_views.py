@@ -6,11 +6,10 @@ organiser role (a jury member gets 403).
 """
 
 import datetime
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from portal.accounts.permissions import is_organiser
+from portal.accounts.permissions import organiser_required
 
 from . import metering, selectors, services
 from .enums import FeedbackStatus, IngestionStatus
@@ -44,16 +43,6 @@ RUN_LIST_FIELDS = (
     "rejected",
     "detail",
 )
-
-
-def organiser_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_organiser(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _runs_chart(runs):

@@ -5,8 +5,11 @@ call (``user.jury_memberships``, added by the jury models). A project holder is
 any verified user who belongs to an application team.
 """
 
+from functools import wraps
+
 import rules
 from allauth.mfa.utils import is_mfa_enabled
+from django.core.exceptions import PermissionDenied
 
 
 @rules.predicate
@@ -56,6 +59,20 @@ def has_mfa(user):
 def requires_mfa(user):
     """True when the user holds a role whose pages need two-factor authentication."""
     return has_backoffice_role(user)
+
+
+def organiser_required(view):
+    """View decorator: 403 unless the user is an organiser (a jury member on
+    an organiser's page; anyone without a back-office role never gets past
+    ``BackOfficeMFAMiddleware``)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_organiser(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 rules.add_perm("portal.access_backoffice", has_backoffice_role)

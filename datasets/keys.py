@@ -64,13 +64,28 @@ def is_well_formed(token):
     return bool(TOKEN_RE.match(token))
 
 
-def presented_token(request):
-    """The key a request carries, or None; ``""`` for a malformed one.
+def presented(request):
+    """``(token, digest)`` of the key a request carries: ``(None, None)``
+    without one, ``("", None)`` for a malformed one. Read once per request
+    (the throttle, the meter and the access check all ask).
 
     Keys come in ``Authorization: Bearer <key>`` or ``X-API-Key: <key>``; never
     in the query string, which ends up in logs and browser histories.
     """
-    meta = request.META
+    raw = getattr(request, "_request", request)  # DRF's Request wraps Django's
+    memo = getattr(raw, "_api_key_presented", None)
+    if memo is None:
+        token = _token_in(raw.META)
+        memo = (token, digest_of(token) if token else None)
+        raw._api_key_presented = memo
+    return memo
+
+
+def presented_token(request):
+    return presented(request)[0]
+
+
+def _token_in(meta):
     header = meta.get("HTTP_AUTHORIZATION", "")
     if header:
         scheme, _, value = header.partition(" ")
@@ -126,12 +141,6 @@ def access_from_cached(digest, cached):
     if isinstance(cached, KeyAccess) and cached.is_valid():
         return cached
     return None
-
-
-def resolve(token):
-    """KeyAccess for a well-formed ``token``, or None (one Redis read when cached)."""
-    digest = digest_of(token)
-    return access_from_cached(digest, fastcache.get(cache_key(digest)))
 
 
 def forget(digests):

@@ -19,6 +19,7 @@ from rest_framework.exceptions import APIException
 from portal.accounts.permissions import is_organiser
 
 from .. import keys
+from . import fastcache
 from .params import FineDataForbidden
 
 OPEN = "open"
@@ -85,15 +86,19 @@ def _remember(request, level, *, key=None):
     request._datasets_key = key
 
 
-def accept_key(request, token, cached=None, *, from_cache=False):
-    """Resolve the presented ``token`` (``cached``: its cache entry, already
-    fetched) and remember the access on the request; raise InvalidApiKey."""
+_NOT_FETCHED = object()
+
+
+def accept_key(request, *, fetched=_NOT_FETCHED):
+    """Resolve the key ``request`` carries and remember its access on the
+    request; raise InvalidApiKey for a malformed or dead key. ``fetched``: the
+    key's cache entry when the caller already read it (None for a miss)."""
+    token, digest = keys.presented(request)
     if not token:
         raise InvalidApiKey()
-    if from_cache:
-        access = keys.access_from_cached(keys.digest_of(token), cached)
-    else:
-        access = keys.resolve(token)
+    if fetched is _NOT_FETCHED:
+        fetched = fastcache.get(keys.cache_key(digest))
+    access = keys.access_from_cached(digest, fetched)
     if access is None:
         raise InvalidApiKey()
     _remember(request, FINE, key=access)
@@ -110,9 +115,8 @@ def resolve_access(request):
     cached = getattr(request, "_datasets_access", None)
     if cached is not None:
         return cached
-    token = keys.presented_token(request)
-    if token is not None:
-        accept_key(request, token)
+    if keys.presented_token(request) is not None:
+        accept_key(request)
         return FINE
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

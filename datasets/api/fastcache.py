@@ -110,12 +110,6 @@ def _loads(raw):
     return None if raw is None else pickle.loads(raw)
 
 
-def incr_and_get(counter_key, timeout, key):
-    """``incr(counter_key, timeout)`` and ``get(key)`` in one round trip."""
-    count, values = incr_and_get_many(counter_key, timeout, [key])
-    return count, values[0]
-
-
 def incr_and_get_many(counter_key, timeout, keys, *, meter=None):
     """``incr(counter_key, timeout)`` (skipped when ``counter_key`` is None),
     ``get()`` of each of ``keys`` and, with ``meter=(hash_key, field,

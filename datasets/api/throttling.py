@@ -45,11 +45,11 @@ class PortalRateThrottle(BaseThrottle):
     (``API_ANON_RATE``), signed-in users per id (``API_USER_RATE``)."""
 
     def get_scope(self, request):
-        token = keys.presented_token(request)
-        if token:
+        _token, digest = keys.presented(request)
+        if digest:
             # Counted by the key's digest, before the key is resolved: the
             # counter and the key's record come in one Redis round trip.
-            ident = keys.digest_of(token)[:32]
+            ident = digest[:32]
             return "key", ident, getattr(settings, "API_KEY_RATE", "")
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
@@ -83,8 +83,8 @@ class PortalRateThrottle(BaseThrottle):
 
     def meter(self, request):
         """The usage counter of the request's key (``meter=``), or None."""
-        token = keys.presented_token(request)
-        return metering.meter_for(keys.digest_of(token)) if token else None
+        _token, digest = keys.presented(request)
+        return metering.meter_for(digest) if digest else None
 
     def allow_request(self, request, view):
         planned = self.plan(request)

@@ -41,6 +41,7 @@ from . import docs, fastcache, readings
 from .access import (
     AUTHENTICATE_HEADER,
     FINE,
+    InvalidApiKey,
     accept_key,
     check_fine_scope,
     check_interval,
@@ -489,9 +490,9 @@ class ReadingsView(PortalAPIView):
 
     def get(self, request):
         query = request.query_params
-        token = keys.presented_token(request)
+        token, digest = keys.presented(request)
         if token == "":
-            accept_key(request, token)  # malformed: 401 before anything else
+            raise InvalidApiKey()  # malformed: 401 before anything else
         if token is None and query.get("interval") == "15min":
             _check_access(request, None)
         params = parse_readings_params(query)
@@ -509,14 +510,14 @@ class ReadingsView(PortalAPIView):
         wanted = [cache_key]
         meter = None
         if token:
-            wanted.append(keys.cache_key(keys.digest_of(token)))
+            wanted.append(keys.cache_key(digest))
             meter = throttle.meter(request)
         count, values = fastcache.incr_and_get_many(
             *(planned or (None, 0)), wanted, meter=meter
         )
         cached = values[0]
         if token:
-            accept_key(request, token, values[1], from_cache=True)
+            accept_key(request, fetched=values[1])
         if planned is not None and not throttle.settle(request, count):
             self.throttled(request, throttle.wait())
         _check_access(request, params)

@@ -105,17 +105,13 @@ def usage_of_grants(grants, *, days=30, today=None):
     """
     from .models import ApiKeyUsage
 
-    today = today or paris_day()
-    first = today - datetime.timedelta(days=days - 1)
-    day_list = [first + datetime.timedelta(days=n) for n in range(days)]
-    labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in day_list]
-    unit = gettext("requests")
+    first, day_list, labels, unit = _day_axis(days, today)
     counts = {
         (row.key_id, row.day): row.requests
         for row in ApiKeyUsage.objects.filter(
             key__grant__in=[grant.pk for grant in grants],
             day__gte=first,
-            day__lte=today,
+            day__lte=day_list[-1],
         )
     }
     used_ids = {key_id for key_id, _day in counts}
@@ -139,13 +135,9 @@ def usage_of_all_grants(*, days=30, today=None, most=6):
 
     from .models import ApiKeyUsage
 
-    today = today or paris_day()
-    first = today - datetime.timedelta(days=days - 1)
-    day_list = [first + datetime.timedelta(days=n) for n in range(days)]
-    labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in day_list]
-    unit = gettext("requests")
+    first, day_list, labels, unit = _day_axis(days, today)
     rows = (
-        ApiKeyUsage.objects.filter(day__gte=first, day__lte=today)
+        ApiKeyUsage.objects.filter(day__gte=first, day__lte=day_list[-1])
         .values_list("key__grant_id", "key__grant__project", "day")
         .annotate(requests=Sum("requests"))
         .order_by()
@@ -165,6 +157,16 @@ def usage_of_all_grants(*, days=30, today=None, most=6):
             [sum(per_grant[g].get(day, 0) for g in rest) for day in day_list]
         )
     return _usage_chart(labels, columns, series, unit, days)
+
+
+def _day_axis(days, today):
+    """The last ``days`` Paris days up to ``today``: first day, days, their
+    labels, and the unit of the counts."""
+    today = today or paris_day()
+    first = today - datetime.timedelta(days=days - 1)
+    day_list = [first + datetime.timedelta(days=n) for n in range(days)]
+    labels = [formats.date_format(day, "SHORT_DATE_FORMAT") for day in day_list]
+    return first, day_list, labels, gettext("requests")
 
 
 def _usage_chart(labels, columns, series, unit, days):

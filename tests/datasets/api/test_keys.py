@@ -103,10 +103,11 @@ def test_dead_key_message_in_french_by_default(client, world):
 def test_other_authorization_schemes_are_ignored(client, october_day):
     response = client.get(
         URL,
-        {"dataset": "pedestrian-flows", "start": "2025-10-07"},
+        {"dataset": "pedestrian-flows", "start": "2025-10-07", "end": "2025-10-08"},
         HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz",
     )
     assert response.status_code == 200
+    assert len(response.json()["results"]) == 48  # hourly, as for anyone
 
 
 def test_revoked_key_refused_on_the_next_request(

@@ -910,6 +910,13 @@ def _seed_application(
     Application.objects.filter(pk=application.pk).update(
         state=state, state_changed_at=moment, **fields
     )
+    if state == S.RETAINED:
+        from .services import create_project
+
+        project = create_project(application, actor=organiser)
+        type(project).objects.filter(pk=project.pk).update(
+            created_at=moment, state_changed_at=moment
+        )
     return application, True
 
 

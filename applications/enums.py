@@ -80,3 +80,19 @@ class EmailStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class ProjectState(models.TextChoices):
+    ACTIVE = "active", _("In the programme")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+P = ProjectState
+# The only allowed changes of a Project's state through the programme.
+PROJECT_TRANSITIONS = {
+    P.ACTIVE: {P.COMPLETED, P.WITHDRAWN},
+    P.COMPLETED: set(),
+    P.WITHDRAWN: set(),
+}
+del P

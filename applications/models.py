@@ -15,6 +15,7 @@ from .enums import (
     EmailStatus,
     Granularity,
     Maturity,
+    ProjectState,
     QuestionKind,
     TeamRole,
 )
@@ -500,6 +501,56 @@ class SentEmail(models.Model):
         verbose_name = _("sent email")
         verbose_name_plural = _("sent emails")
         ordering = ["-created_at"]
+
+
+class ProjectQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(state=ProjectState.ACTIVE)
+
+    def for_call(self, call):
+        return self.filter(application__call=call)
+
+
+class Project(models.Model):
+    """A retained application, followed through the programme.
+
+    One per retained application. Its team is the application's team; data
+    access grants, workshops, the DemoDay and the public project page hang
+    off it.
+    """
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="project",
+        verbose_name=_("application"),
+    )
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    name = models.CharField(_("public name"), max_length=200)
+    summary = models.TextField(_("public summary"), max_length=500, blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ProjectState.choices,
+        default=ProjectState.ACTIVE,
+        db_index=True,
+    )
+    created_at = models.DateTimeField(_("retained on"), default=timezone.now)
+    state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def call(self):
+        return self.application.call
 
 
 class JuryMembership(models.Model):

@@ -138,6 +138,8 @@ def change_state(application, new_state, *, actor, reason="", feedback=""):
             locked.decision_feedback = feedback.strip()
             fields.append("decision_feedback")
         locked.save(update_fields=fields)
+        if new_state == ApplicationState.RETAINED:
+            create_project(locked, actor=actor)
         after = {"state": new_state.value}
         if reason:
             after["reason"] = reason.strip()
@@ -152,6 +154,41 @@ def change_state(application, new_state, *, actor, reason="", feedback=""):
         )
     _sync(application, locked, fields)
     return application
+
+
+def create_project(application, *, actor):
+    """Make the Project of a retained ``application`` (once; returns it).
+
+    Its public name and summary start from the application's title and
+    summary; its slug is unique. Records ``project.created``. Returns the
+    existing Project when the application already has one.
+    """
+    from django.utils.text import slugify
+
+    from .models import Project
+
+    with transaction.atomic():
+        existing = Project.objects.filter(application=application).first()
+        if existing is not None:
+            return existing
+        base = slugify(application.title)[:60] or application.reference.lower()
+        slug, number = base, 1
+        while Project.objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        project = Project.objects.create(
+            application=application,
+            slug=slug,
+            name=application.title or application.reference,
+            summary=application.summary,
+        )
+        record_event(
+            "project.created",
+            actor=actor,
+            target=project,
+            after={"application": application.reference, "slug": slug},
+        )
+    return project
 
 
 # --- Reading and writing the draft's fields -----------------------------------

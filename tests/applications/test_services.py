@@ -151,3 +151,30 @@ def test_remove_member_refuses_the_lead(db):
     with pytest.raises(TeamError):
         remove_member(lead, actor=application.created_by)
     assert application.team.count() == 1
+
+
+@pytest.mark.django_db
+def test_retained_application_becomes_one_project(django_user_model):
+    from applications.enums import ProjectState
+    from applications.models import Project
+    from applications.services import create_project
+
+    organiser = django_user_model.objects.create_user(email="org@example.org")
+    application = ApplicationFactory(
+        state=ApplicationState.UNDER_REVIEW,
+        title="Baromètre du bruit nocturne",
+        summary="Un baromètre par rue.",
+    )
+
+    change_state(
+        application, ApplicationState.RETAINED, actor=organiser, feedback="Bravo"
+    )
+    again = create_project(application, actor=organiser)
+
+    project = Project.objects.get()
+    assert again == project
+    assert project.application == application
+    assert project.slug == "barometre-du-bruit-nocturne"
+    assert project.name == "Baromètre du bruit nocturne"
+    assert project.summary == "Un baromètre par rue."
+    assert project.state == ProjectState.ACTIVE

@@ -6,7 +6,7 @@
 2. gunicorn serves ``portal.wsgi`` with ``bench.settings`` on 127.0.0.1:8103
    (``2 x cores`` gthread workers, no access log);
 3. a bench project holder with a data access grant on pedestrian-flows gets a
-   fresh API key (issued by the datasets app's own service; earlier bench keys
+   fresh API key (issued by the data access app's own service; earlier bench keys
    are revoked), sent with the 15-minute request (a), which needs the "fine"
    access level; for comparison, (a) is also measured with an organiser's
    session, written with Django's own SessionStore in this process;
@@ -192,25 +192,69 @@ def organiser_cookie():
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
+def bench_project(holder):
+    """The bench's own Project, its holder the team lead (made once: a data
+    charter, a call, a retained application and its Project, all "bench")."""
+    import datetime
+
+    from django.utils import timezone
+
+    from applications.enums import ApplicationState, TeamRole
+    from applications.models import Application, Call, DataCharter, TeamMember
+    from applications.services import create_project
+
+    charter, _created = DataCharter.objects.get_or_create(
+        version="bench",
+        defaults={"text_fr": "Charte du banc d'essai.", "published_on": "2025-07-01"},
+    )
+    now = timezone.now()
+    call, _created = Call.objects.get_or_create(
+        slug="bench",
+        defaults={
+            "title_fr": "Banc d'essai",
+            "summary_fr": "Banc d'essai",
+            "text_fr": "Banc d'essai",
+            "opens_at": now - datetime.timedelta(days=60),
+            "closes_at": now - datetime.timedelta(days=30),
+            "charter": charter,
+            "is_published": False,
+        },
+    )
+    application, _created = Application.objects.get_or_create(
+        reference="BENCH-0001",
+        defaults={
+            "call": call,
+            "title": "Bench",
+            "state": ApplicationState.RETAINED,
+            "created_by": holder,
+        },
+    )
+    TeamMember.objects.get_or_create(
+        application=application, user=holder, defaults={"role": TeamRole.LEAD}
+    )
+    return create_project(application, actor=None)
+
+
 def bench_api_key():
     """Give the bench holder a grant on pedestrian-flows and a fresh API key.
 
-    Goes through the datasets app's services (``grant_data_access``,
+    Goes through the data access services (``grant_data_access``,
     ``issue_api_key``); the bench keys of earlier runs are revoked first.
     """
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from datasets.models import ApiKey, DataGrant, Dataset
-    from datasets.services import grant_data_access, issue_api_key
+    from datasets.access.models import ApiKey, DataGrant
+    from datasets.access.services import grant_data_access, issue_api_key
+    from datasets.models import Dataset
 
     holder = bench_user(HOLDER_EMAIL, "Bench Holder")
     grant = DataGrant.objects.active().filter(holder=holder).first()
     if grant is None:
         grant = grant_data_access(
-            holder,
-            project="Bench",
+            bench_project(holder),
+            holder=holder,
             datasets=Dataset.objects.filter(slug="pedestrian-flows"),
             expires_at=timezone.now() + timedelta(days=30),
             actor=None,

@@ -10,9 +10,4 @@ urlpatterns = [
     path("ingestion/<int:pk>/", views.run_detail, name="run_detail"),
     path("retours/", views.feedback_list, name="feedback_list"),
     path("retours/<int:pk>/statut/", views.feedback_status, name="feedback_status"),
-    path("acces/", views.grant_list, name="grant_list"),
-    path("acces/nouveau/", views.grant_create, name="grant_create"),
-    path("acces/<int:pk>/", views.grant_detail, name="grant_detail"),
-    path("acces/<int:pk>/modifier/", views.grant_change, name="grant_change"),
-    path("acces/<int:pk>/revoquer/", views.grant_revoke, name="grant_revoke"),
 ]

@@ -58,19 +58,3 @@ def notify_feedback_task(*, feedback_id):
     from .services import notify_feedback
 
     return notify_feedback(feedback_id)
-
-
-@shared_task(name="datasets.send_data_grant_email")
-def send_data_grant_email_task(*, grant_id, event):
-    """Tell a grant's holder it was created or revoked (once; safe to retry)."""
-    from .services import notify_grant_holder
-
-    return notify_grant_holder(grant_id, event=event)
-
-
-@shared_task(name="datasets.flush_api_usage")
-def flush_api_usage_task():
-    """Copy the API keys' request counters from Redis to the database."""
-    from .metering import flush_api_usage
-
-    return flush_api_usage()

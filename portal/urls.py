@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("comptes/", include("allauth.urls")),
     path("mon-compte/", include("portal.accounts.urls")),
+    # Before datasets.urls: /donnees/mes-acces/ and /gestion/donnees/acces/.
+    path("", include("datasets.access.urls")),
     path("donnees/", include("datasets.urls")),
     path("appels/", include("applications.urls")),
     path("agenda/", include("workshops.urls")),

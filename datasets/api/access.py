@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
+from datasets.access import keys
 from portal.accounts.permissions import is_organiser
 
-from .. import keys
 from . import fastcache
 from .params import FineDataForbidden
 

@@ -12,7 +12,8 @@ import time
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from .. import keys, metering
+from datasets.access import keys, metering
+
 from . import fastcache
 
 PERIODS = {

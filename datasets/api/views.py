@@ -33,10 +33,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from datasets import selectors
+from datasets.access import keys
 from datasets.filters import SensorFilter
 from datasets.models import HourlyRollup, ParkingZone, Reading, Sensor, Street
 
-from .. import keys
 from . import docs, fastcache, readings
 from .access import (
     AUTHENTICATE_HEADER,

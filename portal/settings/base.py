@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.audit",
     "datasets",
+    "datasets.access",
     "applications",
     "workshops",
 ]
@@ -171,8 +172,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
     },
     # The API keys' usage meter, from Redis to the database.
-    "datasets-flush-api-usage": {
-        "task": "datasets.flush_api_usage",
+    "access-flush-api-usage": {
+        "task": "access.flush_api_usage",
         "schedule": 5 * 60,
     },
 }

@@ -11,7 +11,7 @@ APP_SEEDERS = [
     ("applications.demo", "seed_applications"),
     ("workshops.demo", "seed_workshops"),
     # Data access needs the retained applications.
-    ("datasets.demo", "seed_data_access"),
+    ("datasets.access.demo", "seed_data_access"),
 ]
 
 

@@ -3,7 +3,7 @@
 Every request carrying a key adds one to the field ``<digest>`` of the Redis
 hash ``api-usage:v1:<day>``, in the same round trip as its rate limit (and,
 on the readings endpoint, its cached answer and the key's record). The
-periodic task ``datasets.flush_api_usage`` copies the day's totals into
+periodic task ``access.flush_api_usage`` copies the day's totals into
 ``ApiKeyUsage`` every few minutes; the hashes live 8 days, so a week of
 stopped workers loses nothing. Requests with a dead key are counted in Redis
 but belong to no key and are dropped by the copy.
@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from .api import fastcache
+from datasets.api import fastcache
 
 PARIS = ZoneInfo("Europe/Paris")
 USAGE_PREFIX = "api-usage:v1:"
@@ -138,14 +138,19 @@ def usage_of_all_grants(*, days=30, today=None, most=6):
     first, day_list, labels, unit = _day_axis(days, today)
     rows = (
         ApiKeyUsage.objects.filter(day__gte=first, day__lte=day_list[-1])
-        .values_list("key__grant_id", "key__grant__project", "day")
+        .values_list(
+            "key__grant_id",
+            "key__grant__project__name",
+            "key__grant__legacy_project",
+            "day",
+        )
         .annotate(requests=Sum("requests"))
         .order_by()
     )
     per_grant = {}
     names = {}
-    for grant_id, project, day, requests in rows:
-        names[grant_id] = project
+    for grant_id, project, legacy_project, day, requests in rows:
+        names[grant_id] = project or legacy_project
         per_grant.setdefault(grant_id, {})[day] = requests
     busiest = sorted(per_grant, key=lambda g: -sum(per_grant[g].values()))
     shown, rest = busiest[:most], busiest[most:]
@@ -153,9 +158,7 @@ def usage_of_all_grants(*, days=30, today=None, most=6):
     series = [[per_grant[g].get(day, 0) for day in day_list] for g in shown]
     if rest:
         columns.append(UsageColumn(name=gettext("Other projects"), unit=unit))
-        series.append(
-            [sum(per_grant[g].get(day, 0) for g in rest) for day in day_list]
-        )
+        series.append([sum(per_grant[g].get(day, 0) for g in rest) for day in day_list])
     return _usage_chart(labels, columns, series, unit, days)
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from .api import fastcache
+from datasets.api import fastcache
 
 TOKEN_PREFIX = "obk_"
 TOKEN_RE = re.compile(r"^obk_([0-9a-f]{8})_([A-Za-z0-9_-]{32})$")

@@ -1,0 +1,39 @@
+"""Who may do what with data access: predicates ``(user, obj) -> bool``.
+
+A grant's keys are managed by its holder alone; organisers grant, change and
+revoke access (``portal.accounts.permissions.organiser_required`` guards the
+back office). A grant or key outside the user's reach answers 404: the
+selectors ``grant_of_holder`` and ``key_of_holder`` narrow by holder first.
+"""
+
+import rules
+from django.utils import timezone
+
+from portal.accounts.permissions import is_authenticated, is_organiser
+
+
+@rules.predicate
+def is_grant_holder(user, grant):
+    if not is_authenticated(user) or grant is None:
+        return False
+    return grant.holder_id == user.pk
+
+
+@rules.predicate
+def is_grant_active(user, grant):
+    return grant is not None and grant.is_active(timezone.now())
+
+
+@rules.predicate
+def is_key_holder(user, key):
+    if not is_authenticated(user) or key is None:
+        return False
+    return key.grant.holder_id == user.pk
+
+
+# Issue a key on a grant: its holder, while the access runs.
+can_issue_key = is_grant_holder & is_grant_active
+# Rotate or revoke a key: the holder of its grant.
+can_manage_key = is_key_holder
+# Grant, change or revoke access: an organiser.
+can_grant_access = is_organiser

@@ -16,6 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit.services import record_event
+from portal.outbox.enums import EmailKind
+from portal.outbox.services import queue_email
 
 from . import keys
 from .enums import GrantEmail
@@ -257,9 +259,6 @@ def _queue_grant_emails(grant, event):
     team (the holder alone for a grant made before Projects), each in their
     language, through the outbox: one row per person, keyed by grant, event
     and person, so queuing twice sends once. No key ever appears in it."""
-    from portal.outbox.enums import EmailKind
-    from portal.outbox.services import queue_email
-
     event = GrantEmail(event)
     datasets = list(grant.datasets.order_by("position", "slug"))
     # The last day of access: it ends at the midnight after it.

@@ -5,7 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from datasets.services import grant_data_access
+from applications.enums import ApplicationState
+from applications.services import create_project
+from datasets.access.services import grant_data_access
+from tests.applications.factories import ApplicationFactory, CallFactory
 from tests.conftest import make_user
 from tests.datasets.factories import DatasetFactory
 
@@ -31,10 +34,24 @@ def datasets(db):
     ]
 
 
+def make_project(lead, name="Trottoirs vivants", **application):
+    """The Project of a retained application titled ``name``, ``lead`` its
+    team lead (in a call of no dataset unless ``call=`` is given)."""
+    application.setdefault("call", CallFactory(datasets=[]))
+    retained = ApplicationFactory(
+        state=ApplicationState.RETAINED, title=name, created_by=lead, **application
+    )
+    return create_project(retained, actor=None)
+
+
 def make_grant(holder, datasets, organiser, *, project="Trottoirs vivants", days=90):
+    """A grant to a new Project named ``project`` whose team lead is
+    ``holder`` (or to ``project`` itself when it is a Project)."""
+    if isinstance(project, str):
+        project = make_project(holder, project)
     return grant_data_access(
-        holder,
-        project=project,
+        project,
+        holder=holder,
         datasets=datasets,
         expires_at=timezone.now() + datetime.timedelta(days=days),
         actor=organiser,

@@ -1,5 +1,5 @@
 """The organisers' pages of data access (/gestion/donnees/acces/), and the
-emails telling holders that an access was granted or revoked."""
+emails telling a project's team that an access was granted or revoked."""
 
 import datetime
 
@@ -9,28 +9,30 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from applications.enums import ApplicationState
-from applications.models import JuryMembership
-from datasets.models import ApiKeyUsage, DataGrant
-from datasets.rollups import paris_day, paris_midnight
-from datasets.services import (
+from applications.enums import ApplicationState, ProjectState
+from applications.models import JuryMembership, Project
+from datasets.access.models import ApiKeyUsage, DataGrant
+from datasets.access.services import (
     issue_api_key,
     revoke_data_grant,
     rotate_api_key,
 )
+from datasets.rollups import paris_day, paris_midnight
 from portal.audit.models import AuditEvent
+from portal.outbox.models import OutgoingEmail
 from tests.applications.factories import (
     ApplicationFactory,
     CallFactory,
     RequestedDatasetFactory,
+    TeamMemberFactory,
 )
 from tests.conftest import make_user
-from tests.datasets.conftest import make_grant
+from tests.datasets.conftest import make_grant, make_project
 
 pytestmark = pytest.mark.django_db
 
-GRANT_LIST = reverse("datasets_bo:grant_list")
-GRANT_CREATE = reverse("datasets_bo:grant_create")
+GRANT_LIST = reverse("access:grant_list")
+GRANT_CREATE = reverse("access:grant_create")
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def test_backoffice_access_pages_permissions(
     url = {
         "list": GRANT_LIST,
         "create": GRANT_CREATE,
-        "detail": reverse("datasets_bo:grant_detail", kwargs={"pk": grant.pk}),
+        "detail": reverse("access:grant_detail", kwargs={"pk": grant.pk}),
     }[page]
 
     response = client.get(url)
@@ -86,7 +88,7 @@ def test_revoke_by_someone_else_changes_nothing(
         client.force_login(holder)
 
     response = client.post(
-        reverse("datasets_bo:grant_revoke", kwargs={"pk": grant.pk}),
+        reverse("access:grant_revoke", kwargs={"pk": grant.pk}),
         {"reason": "Non"},
     )
 
@@ -108,10 +110,10 @@ def test_grant_list_shows_terms_state_and_active_keys(
     revoked = make_grant(holder, datasets[:1], organiser, project="Jumeau")
     revoke_data_grant(revoked, reason="Fin", actor=organiser)
 
-    response = english.get(reverse("datasets_bo:grant_list"))
+    response = english.get(reverse("access:grant_list"))
 
     page = response.content.decode()
-    detail = reverse("datasets_bo:grant_detail", kwargs={"pk": grant.pk})
+    detail = reverse("access:grant_detail", kwargs={"pk": grant.pk})
     end = timezone.localtime(grant.expires_at)
     assert (
         f'<th scope="row"><a href="{detail}">Baromètre du bruit</a></th>\n'
@@ -135,17 +137,17 @@ def test_grant_list_filters_by_state_and_searches(holder, organiser, datasets, e
     DataGrant.objects.filter(pk=expired.pk).update(
         expires_at=timezone.now() - datetime.timedelta(days=1)
     )
-    url = reverse("datasets_bo:grant_list")
+    url = reverse("access:grant_list")
 
     def projects(**params):
-        return [g.project for g in english.get(url, params).context["page"]]
+        return [g.project_name for g in english.get(url, params).context["page"]]
 
     assert projects(state="revoked") == ["Jumeau"]
     assert projects(state="expired") == ["Ancien"]
     assert projects(state="active") == ["Commerces", "Baromètre du bruit"]
     assert projects(q="INES@") == ["Ancien", "Baromètre du bruit"]
     assert projects(q="commer") == ["Commerces"]
-    assert projects(state="active", q="ines") == [active.project]
+    assert projects(state="active", q="ines") == [active.project_name]
 
 
 def test_grant_list_pages_keep_the_filters(english, holder, organiser, datasets):
@@ -153,7 +155,7 @@ def test_grant_list_pages_keep_the_filters(english, holder, organiser, datasets)
         make_grant(holder, datasets, organiser, project=f"Projet {index}")
 
     page = english.get(
-        reverse("datasets_bo:grant_list"), {"state": "active", "q": "projet"}
+        reverse("access:grant_list"), {"state": "active", "q": "projet"}
     ).content.decode()
 
     assert 'href="?state=active&amp;q=projet&amp;page=2"' in page
@@ -189,7 +191,7 @@ def test_grant_list_charts_the_busiest_projects_and_sums_the_rest(
             key=key, day=today - datetime.timedelta(days=1), requests=1
         )
 
-    page = english.get(reverse("datasets_bo:grant_list"))
+    page = english.get(reverse("access:grant_list"))
 
     usage = page.context["usage"]
     series = usage["chart"]["data"]["datasets"]
@@ -212,9 +214,8 @@ def test_grant_list_charts_the_busiest_projects_and_sums_the_rest(
 def test_backoffice_home_links_to_the_grants(english):
     page = english.get(reverse("backoffice_home")).content.decode()
 
-    assert (
-        f'<h2><a href="{reverse("datasets_bo:grant_list")}">Data access</a></h2>'
-        in (page)
+    assert f'<h2><a href="{reverse("access:grant_list")}">Data access</a></h2>' in (
+        page
     )
 
 
@@ -222,7 +223,7 @@ def test_backoffice_home_links_to_the_grants(english):
 
 
 def test_grant_form_defaults_to_one_year(english):
-    response = english.get(reverse("datasets_bo:grant_create"))
+    response = english.get(reverse("access:grant_create"))
 
     assert response.context["form"]["ends_on"].value() == paris_day(
         timezone.now()
@@ -230,7 +231,7 @@ def test_grant_form_defaults_to_one_year(english):
 
 
 def test_grant_form_groups_the_dataset_checkboxes_under_a_legend(english, datasets):
-    html = english.get(reverse("datasets_bo:grant_create")).content.decode()
+    html = english.get(reverse("access:grant_create")).content.decode()
 
     group = html.index("<legend>Datasets</legend>")
     assert html.rfind("<fieldset", 0, group) > html.rfind("</fieldset>", 0, group)
@@ -239,14 +240,31 @@ def test_grant_form_groups_the_dataset_checkboxes_under_a_legend(english, datase
     )
 
 
-def test_grant_form_refuses_an_unknown_holder_and_keeps_what_was_typed(
-    english, datasets
+def test_grant_form_offers_the_projects_in_the_programme_only(
+    english, holder, organiser
 ):
+    active = make_project(holder, "Baromètre du bruit")
+    ended = make_project(holder, "Jumeau numérique")
+    Project.objects.filter(pk=ended.pk).update(state=ProjectState.COMPLETED)
+
+    form = english.get(reverse("access:grant_create")).context["form"]
+
+    assert [choice for choice in form.fields["project"].queryset] == [active]
+    html = english.get(reverse("access:grant_create")).content.decode()
+    call = active.application.call.slug
+    assert f'<option value="{active.pk}">Baromètre du bruit ({call})</option>' in html
+    assert "Jumeau numérique" not in html
+
+
+def test_grant_form_refuses_an_unknown_holder_and_keeps_what_was_typed(
+    english, holder, datasets
+):
+    project = make_project(holder, "Baromètre du bruit")
     response = english.post(
-        reverse("datasets_bo:grant_create"),
+        reverse("access:grant_create"),
         {
+            "project": project.pk,
             "holder_email": "personne@example.org",
-            "project": "Baromètre du bruit",
             "datasets": [datasets[1].pk],
             "ends_on": in_days(30),
         },
@@ -259,20 +277,85 @@ def test_grant_form_refuses_an_unknown_holder_and_keeps_what_was_typed(
         "an account first.</li>"
     ) in page
     assert 'value="personne@example.org"' in page
-    assert 'value="Baromètre du bruit"' in page
+    assert f'<option value="{project.pk}" selected>' in page
     assert f'value="{datasets[1].pk}" id="id_datasets_1" checked' in page
     assert DataGrant.objects.count() == 0
 
 
+def test_grant_form_refuses_a_holder_outside_the_team(english, holder, datasets):
+    project = make_project(make_user("lead@example.org"), "Baromètre du bruit")
+
+    response = english.post(
+        reverse("access:grant_create"),
+        {
+            "project": project.pk,
+            "holder_email": holder.email,
+            "datasets": [datasets[0].pk],
+            "ends_on": in_days(30),
+        },
+    )
+
+    assert response.context["form"].errors == {
+        "holder_email": ["ines@example.org is not a member of this project's team."]
+    }
+    assert DataGrant.objects.count() == 0
+
+
+@pytest.mark.parametrize("project", ["", "999999", "abc", "99999999999999999999"])
+def test_grant_form_refuses_a_missing_or_unknown_project(
+    english, holder, datasets, project
+):
+    response = english.post(
+        reverse("access:grant_create"),
+        {
+            "project": project,
+            "holder_email": holder.email,
+            "datasets": [datasets[0].pk],
+            "ends_on": in_days(30),
+        },
+    )
+
+    assert response.status_code == 200
+    expected = (
+        "Choose the project."
+        if project == ""
+        else "Choose a project that is in the programme."
+    )
+    assert response.context["form"].errors["project"] == [expected]
+    assert DataGrant.objects.count() == 0
+
+
+def test_grant_form_refuses_a_project_no_longer_in_the_programme(
+    english, holder, datasets
+):
+    project = make_project(holder, "Baromètre du bruit")
+    Project.objects.filter(pk=project.pk).update(state=ProjectState.WITHDRAWN)
+
+    response = english.post(
+        reverse("access:grant_create"),
+        {
+            "project": project.pk,
+            "holder_email": holder.email,
+            "datasets": [datasets[0].pk],
+            "ends_on": in_days(30),
+        },
+    )
+
+    assert response.context["form"].errors["project"] == [
+        "Choose a project that is in the programme."
+    ]
+
+
 def test_grant_form_refuses_a_closed_account(english, holder, datasets):
+    project = make_project(holder, "P")
     holder.is_active = False
     holder.save()
 
     response = english.post(
-        reverse("datasets_bo:grant_create"),
+        reverse("access:grant_create"),
         {
+            "project": project.pk,
             "holder_email": holder.email,
-            "project": "P",
             "datasets": [datasets[0].pk],
             "ends_on": in_days(30),
         },
@@ -288,12 +371,13 @@ def test_grant_form_refuses_an_end_beyond_the_longest_access(
     english, settings, holder, datasets
 ):
     settings.API_GRANT_MAX_DAYS = 30
+    project = make_project(holder, "P")
 
     response = english.post(
-        reverse("datasets_bo:grant_create"),
+        reverse("access:grant_create"),
         {
+            "project": project.pk,
             "holder_email": holder.email,
-            "project": "P",
             "datasets": [datasets[0].pk],
             "ends_on": in_days(31),
         },
@@ -307,17 +391,21 @@ def test_grant_form_refuses_an_end_beyond_the_longest_access(
     assert DataGrant.objects.count() == 0
 
 
-def test_grant_created_through_the_form_and_holder_emailed(
+def test_grant_created_through_the_form_and_the_team_emailed(
     english, settings, organiser, holder, datasets, django_capture_on_commit_callbacks
 ):
+    project = make_project(holder, "Baromètre du bruit")
+    for email, language in [("remi@example.org", "fr"), ("zoe@example.org", "en")]:
+        member = make_user(email, language=language)
+        TeamMemberFactory(application=project.application, user=member)
     ends_on = in_days(200)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = english.post(
-            reverse("datasets_bo:grant_create"),
+            reverse("access:grant_create"),
             {
+                "project": project.pk,
                 "holder_email": "INES@example.org",
-                "project": "Baromètre du bruit",
                 "datasets": [d.pk for d in datasets],
                 "ends_on": ends_on,
             },
@@ -326,86 +414,110 @@ def test_grant_created_through_the_form_and_holder_emailed(
     grant = DataGrant.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse(
-        "datasets_bo:grant_detail", kwargs={"pk": grant.pk}
+        "access:grant_detail", kwargs={"pk": grant.pk}
     )
-    assert (grant.holder, grant.project, grant.granted_by) == (
+    assert (grant.project, grant.holder, grant.granted_by) == (
+        project,
         holder,
-        "Baromètre du bruit",
         organiser,
     )
+    assert grant.legacy_project == ""
     assert sorted(grant.datasets.values_list("slug", flat=True)) == [
         "pedestrian-flows",
         "sound-levels",
     ]
     end_day = datetime.date.fromisoformat(ends_on)
     assert grant.expires_at == paris_midnight(end_day + datetime.timedelta(days=1))
-    [email] = mail.outbox
-    assert email.to == ["ines@example.org"]
-    assert email.subject == "Data access granted to “Baromètre du bruit”"
-    assert "- Pedestrian flows (pedestrian-flows)\n- Sound levels (sound-levels)\n" in (
-        email.body
+    to_holder, to_french, to_english = sorted(mail.outbox, key=lambda e: e.to[0])
+    assert to_holder.to == ["ines@example.org"]
+    assert to_holder.subject == "Data access granted to “Baromètre du bruit”"
+    assert (
+        "- Pedestrian flows (pedestrian-flows)\n- Sound levels (sound-levels)\n"
+        in to_holder.body
     )
-    assert f"The access runs until the end of {end_day:%-d %B %Y} (Paris time)." in (
-        email.body
+    assert (
+        f"The access runs until the end of {end_day:%-d %B %Y} (Paris time)."
+        in to_holder.body
     )
     # The link in the holder's language.
-    assert f"\n{settings.SITE_URL}/en/donnees/mes-acces/\n" in email.body
+    assert (
+        "Create your API keys on your data access page (each key is shown once):\n"
+        f"{settings.SITE_URL}/en/donnees/mes-acces/\n"
+    ) in to_holder.body
+    # The other members, each in their language, learn who holds the access.
+    assert to_french.to == ["remi@example.org"]
+    assert to_french.subject == "Accès aux données accordé à « Baromètre du bruit »"
+    assert to_french.body.startswith("Bonjour,\n")
+    assert "mes-acces" not in to_french.body
+    assert to_english.to == ["zoe@example.org"]
+    assert (
+        "Inès Moreau holds this access for the team: they create the API keys "
+        "on their data access page."
+    ) in to_english.body
+    assert "mes-acces" not in to_english.body
+    assert sorted(
+        OutgoingEmail.objects.values_list("to", "kind", "language", "state")
+    ) == [
+        ("ines@example.org", "data_grant", "en", "sent"),
+        ("remi@example.org", "data_grant", "fr", "sent"),
+        ("zoe@example.org", "data_grant", "en", "sent"),
+    ]
 
 
-def test_grant_email_in_the_holders_language_and_only_once(
-    organiser, datasets, django_capture_on_commit_callbacks
+def test_grant_emails_queued_once_per_person_and_sent_once(
+    organiser, holder, datasets, django_capture_on_commit_callbacks
 ):
-    from datasets.services import notify_grant_holder
+    from datasets.access.enums import GrantEmail
+    from datasets.access.services import _queue_grant_emails
 
-    french = make_user("remi@example.org", language="fr")
     with django_capture_on_commit_callbacks(execute=True):
-        grant = make_grant(french, datasets[:1], organiser, project="Baromètre")
+        grant = make_grant(holder, datasets[:1], organiser, project="Baromètre")
+    with django_capture_on_commit_callbacks(execute=True):
+        _queue_grant_emails(grant, GrantEmail.CREATED)  # a replay
 
-    assert notify_grant_holder(grant.pk, event="created") is False  # sent already
-    [email] = mail.outbox
-    assert email.to == ["remi@example.org"]
-    assert email.body.startswith("Bonjour,\n")  # msgid already translated
-    assert AuditEvent.objects.filter(verb="data_grant.holder_notified").count() == 1
+    assert [email.to for email in mail.outbox] == [["ines@example.org"]]
+    assert list(OutgoingEmail.objects.values_list("idempotency_key", flat=True)) == [
+        f"data-grant:{grant.pk}:created:{holder.pk}"
+    ]
 
 
-def test_grant_form_prefilled_from_a_retained_application(english, datasets):
+def test_grant_form_prefilled_from_a_project(english, datasets):
     lead = make_user("lead@example.org")
-    call = CallFactory(datasets=datasets)
-    application = ApplicationFactory(
-        call=call,
-        state=ApplicationState.RETAINED,
-        title="Baromètre du bruit nocturne",
-        created_by=lead,
+    project = make_project(
+        lead, "Baromètre du bruit nocturne", call=CallFactory(datasets=datasets)
     )
-    RequestedDatasetFactory(application=application, dataset=datasets[1])
+    RequestedDatasetFactory(application=project.application, dataset=datasets[1])
 
-    response = english.get(
-        reverse("datasets_bo:grant_create"), {"application": application.pk}
-    )
+    response = english.get(reverse("access:grant_create"), {"project": project.pk})
 
     form = response.context["form"]
+    assert form["project"].value() == project.pk
     assert form["holder_email"].value() == "lead@example.org"
-    assert form["project"].value() == "Baromètre du bruit nocturne"
     assert form["datasets"].value() == [datasets[1].pk]
 
 
-def test_grant_form_not_prefilled_from_an_application_not_retained(english):
-    application = ApplicationFactory(state=ApplicationState.WAITING_LIST)
+@pytest.mark.parametrize("value", ["ended", "999999", "x", "99999999999999999999"])
+def test_grant_form_not_prefilled_from_a_project_not_in_the_programme(
+    english, holder, value
+):
+    ended = make_project(holder, "Jumeau")
+    Project.objects.filter(pk=ended.pk).update(state=ProjectState.COMPLETED)
 
     response = english.get(
-        reverse("datasets_bo:grant_create"), {"application": application.pk}
+        reverse("access:grant_create"),
+        {"project": ended.pk if value == "ended" else value},
     )
 
+    assert response.status_code == 200
     assert response.context["form"]["project"].value() is None
-    assert "Only a retained application can prefill the form." in (
+    assert "Only a project in the programme can be granted access." in (
         response.content.decode()
     )
 
 
-def test_retained_application_page_links_to_the_grant_form(english, datasets):
-    retained = ApplicationFactory(
-        call=CallFactory(datasets=datasets), state=ApplicationState.RETAINED
-    )
+def test_retained_application_page_links_to_the_grant_form(english, holder, datasets):
+    project = make_project(holder, "Baromètre", call=CallFactory(datasets=datasets))
+    retained = project.application
     waiting = ApplicationFactory(
         call=retained.call, state=ApplicationState.WAITING_LIST
     )
@@ -421,10 +533,8 @@ def test_retained_application_page_links_to_the_grant_form(english, datasets):
             )
         ).content.decode()
 
-    link = (
-        f'href="{reverse("datasets_bo:grant_create")}?application={retained.pk}">'
-        "Grant data access</a>"
-    )
+    create = reverse("access:grant_create")
+    link = f'href="{create}?project={project.pk}">Grant data access</a>'
     assert link in page(retained)
     assert "Grant data access</a>" not in page(waiting)
 
@@ -437,7 +547,7 @@ def test_grant_page_shows_terms_keys_and_history(english, holder, organiser, dat
     old = issue_api_key(grant, name="serveur", actor=holder)[0]
     new = rotate_api_key(old, actor=holder)[0]
 
-    response = english.get(reverse("datasets_bo:grant_detail", kwargs={"pk": grant.pk}))
+    response = english.get(reverse("access:grant_detail", kwargs={"pk": grant.pk}))
 
     page = response.content.decode()
     assert "<h1>Baromètre du bruit</h1>" in page
@@ -464,7 +574,7 @@ def test_grant_changed_through_its_page(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = english.post(
-            reverse("datasets_bo:grant_change", kwargs={"pk": grant.pk}),
+            reverse("access:grant_change", kwargs={"pk": grant.pk}),
             {"datasets": [datasets[1].pk], "ends_on": ends_on},
         )
 
@@ -482,7 +592,7 @@ def test_grant_change_without_datasets_is_refused(english, holder, organiser, da
     grant = make_grant(holder, datasets, organiser)
 
     response = english.post(
-        reverse("datasets_bo:grant_change", kwargs={"pk": grant.pk}),
+        reverse("access:grant_change", kwargs={"pk": grant.pk}),
         {"ends_on": in_days(10)},
     )
 
@@ -494,7 +604,7 @@ def test_grant_change_without_datasets_is_refused(english, holder, organiser, da
 
 def test_grant_revoke_requires_a_reason_and_post(english, holder, organiser, datasets):
     grant = make_grant(holder, datasets, organiser)
-    url = reverse("datasets_bo:grant_revoke", kwargs={"pk": grant.pk})
+    url = reverse("access:grant_revoke", kwargs={"pk": grant.pk})
 
     assert english.get(url).status_code == 405
     response = english.post(url, {"reason": "  "})
@@ -507,15 +617,17 @@ def test_grant_revoke_requires_a_reason_and_post(english, holder, organiser, dat
     assert grant.revoked_at is None
 
 
-def test_grant_revoked_with_a_reason_and_holder_emailed(
+def test_grant_revoked_with_a_reason_and_the_team_emailed(
     english, holder, organiser, datasets, django_capture_on_commit_callbacks
 ):
     grant = make_grant(holder, datasets, organiser, project="Baromètre du bruit")
+    member = make_user("remi@example.org", language="fr")
+    TeamMemberFactory(application=grant.project.application, user=member)
     key = issue_api_key(grant, name="a", actor=holder)[0]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = english.post(
-            reverse("datasets_bo:grant_revoke", kwargs={"pk": grant.pk}),
+            reverse("access:grant_revoke", kwargs={"pk": grant.pk}),
             {"reason": "Données republiées sans agrégation."},
         )
 
@@ -524,12 +636,16 @@ def test_grant_revoked_with_a_reason_and_holder_emailed(
     key.refresh_from_db()
     assert grant.revoke_reason == "Données republiées sans agrégation."
     assert key.revoked_at == grant.revoked_at
-    [email] = mail.outbox
-    assert email.to == ["ines@example.org"]
-    assert email.subject == "Data access of “Baromètre du bruit” revoked"
-    assert "Reason: Données republiées sans agrégation.\n" in email.body
+    to_holder, to_member = sorted(mail.outbox, key=lambda e: e.to[0])
+    assert to_holder.to == ["ines@example.org"]
+    assert to_holder.subject == "Data access of “Baromètre du bruit” revoked"
+    assert "Reason: Données republiées sans agrégation.\n" in to_holder.body
+    assert key.prefix not in to_holder.body
+    assert to_member.to == ["remi@example.org"]
+    assert to_member.subject == "Accès aux données de « Baromètre du bruit » révoqué"
+    assert "Motif : Données republiées sans agrégation.\n" in to_member.body
     page = english.get(
-        reverse("datasets_bo:grant_detail", kwargs={"pk": grant.pk})
+        reverse("access:grant_detail", kwargs={"pk": grant.pk})
     ).content.decode()
     assert "Données republiées sans agrégation." in page
     assert "Revoke the access</button>" not in page
@@ -540,10 +656,10 @@ def test_change_of_a_revoked_grant_is_refused_with_a_message(
 ):
     grant = make_grant(holder, datasets, organiser)
     revoke_data_grant(grant, reason="Fin", actor=organiser)
-    url = reverse("datasets_bo:grant_detail", kwargs={"pk": grant.pk})
+    url = reverse("access:grant_detail", kwargs={"pk": grant.pk})
 
     response = english.post(
-        reverse("datasets_bo:grant_change", kwargs={"pk": grant.pk}),
+        reverse("access:grant_change", kwargs={"pk": grant.pk}),
         {"datasets": [datasets[0].pk], "ends_on": in_days(10)},
     )
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from datasets.models import ApiKey
-from datasets.services import (
+from datasets.access.models import ApiKey
+from datasets.access.services import (
     issue_api_key,
     revoke_data_grant,
     rotate_api_key,
@@ -18,7 +18,7 @@ from tests.datasets.conftest import make_grant
 
 pytestmark = pytest.mark.django_db
 
-ACCESS_LIST = reverse("datasets:access_list")
+ACCESS_LIST = reverse("access:access_list")
 LOGIN = reverse("account_login")
 READINGS = "/api/v1/readings/"
 ONE_DAY_15MIN = {
@@ -41,7 +41,7 @@ def english(client):
 
 
 def access_list():
-    return reverse("datasets:access_list")
+    return reverse("access:access_list")
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def login(client, who):
 
 def create_key(client, grant, name="serveur de prod"):
     return client.post(
-        reverse("datasets:key_create", kwargs={"pk": grant.pk}), {"name": name}
+        reverse("access:key_create", kwargs={"pk": grant.pk}), {"name": name}
     )
 
 
@@ -83,7 +83,7 @@ def test_key_pages_answer_only_the_holder(
     people = {"holder": holder, "other": other_user, "organiser": organiser}
     if who in people:
         client.force_login(people[who])
-    url = reverse(f"datasets:key_{page}", kwargs={"pk": key.pk})
+    url = reverse(f"access:key_{page}", kwargs={"pk": key.pk})
 
     get = client.get(url)
     post = client.post(url)
@@ -125,16 +125,15 @@ def test_access_list_requires_login(client):
 def test_access_list_shows_only_my_grants(
     english, holder, other_user, datasets, organiser
 ):
-    make_grant(holder, datasets, organiser, project="Baromètre du bruit")
+    mine = make_grant(holder, datasets, organiser, project="Baromètre du bruit")
     make_grant(other_user, datasets, organiser, project="Jumeau numérique")
     login(english, holder)
 
     response = english.get(access_list())
 
-    assert [grant.project for grant in response.context["grants"]] == [
-        "Baromètre du bruit"
-    ]
+    assert [grant.project for grant in response.context["grants"]] == [mine.project]
     page = response.content.decode()
+    assert f'<h2 id="grant-{mine.pk}-title">Baromètre du bruit</h2>' in page
     assert "Jumeau numérique" not in page
     assert (
         "<dd>Pedestrian flows (<code>pedestrian-flows</code>), "
@@ -166,8 +165,8 @@ def test_access_list_shows_the_revoke_reason_and_no_key_form(
 
     assert "Reason: Charte non respectée</div>" in page
     assert page.count('<span class="badge badge-danger">Revoked</span>') == 2
-    assert reverse("datasets:key_create", kwargs={"pk": grant.pk}) not in page
-    assert reverse("datasets:key_rotate", kwargs={"pk": key.pk}) not in page
+    assert reverse("access:key_create", kwargs={"pk": grant.pk}) not in page
+    assert reverse("access:key_rotate", kwargs={"pk": key.pk}) not in page
 
 
 def test_access_list_shows_keys_with_prefix_and_replacement(english, holder, key):
@@ -260,7 +259,7 @@ def test_key_revoked_through_the_page_answers_401(
     )
     # The API request above activated French in this thread (its default).
     with translation.override("en"):
-        url = reverse("datasets:key_revoke", kwargs={"pk": key.pk})
+        url = reverse("access:key_revoke", kwargs={"pk": key.pk})
     confirm = english.get(url).content.decode()
     assert f"Revoke the key “serveur de prod” (obk_{key.prefix}_…)?" in confirm
     assert f'<form method="post" action="{url}"' in confirm
@@ -287,7 +286,7 @@ def test_rotation_shows_the_new_key_once_and_the_old_one_still_works(
     old_token = token_in(create_key(english, grant))[0]
     old = ApiKey.objects.get()
 
-    response = english.post(reverse("datasets:key_rotate", kwargs={"pk": old.pk}))
+    response = english.post(reverse("access:key_rotate", kwargs={"pk": old.pk}))
 
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
@@ -350,7 +349,7 @@ def test_create_key_on_a_revoked_grant_is_refused(english, holder, grant, organi
 def test_token_page_never_answers_a_get(client, holder, grant):
     login(client, holder)
 
-    response = client.get(reverse("datasets:key_create", kwargs={"pk": grant.pk}))
+    response = client.get(reverse("access:key_create", kwargs={"pk": grant.pk}))
 
     assert response.status_code == 405
 

@@ -4,12 +4,15 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from freezegun import freeze_time
 
-from datasets import keys
-from datasets.models import ApiKey
-from datasets.services import (
+from applications.models import Project
+from datasets.access import keys
+from datasets.access.models import ApiKey, DataGrant
+from datasets.access.selectors import grant_email_recipients
+from datasets.access.services import (
     MAX_ACTIVE_KEYS_PER_GRANT,
     change_data_grant,
     grant_data_access,
@@ -19,7 +22,10 @@ from datasets.services import (
     rotate_api_key,
 )
 from portal.audit.models import AuditEvent
+from portal.outbox.models import OutgoingEmail
+from tests.applications.factories import TeamMemberFactory
 from tests.conftest import make_user
+from tests.datasets.conftest import make_project
 from tests.datasets.factories import DatasetFactory
 
 
@@ -49,10 +55,15 @@ def in_days(days):
 
 
 @pytest.fixture
-def grant(holder, pedestrians, organiser):
+def project(holder):
+    return make_project(holder, "Trottoirs vivants")
+
+
+@pytest.fixture
+def grant(project, holder, pedestrians, organiser):
     return grant_data_access(
-        holder,
-        project="Trottoirs vivants",
+        project,
+        holder=holder,
         datasets=[pedestrians],
         expires_at=in_days(90),
         actor=organiser,
@@ -63,41 +74,95 @@ def verbs():
     return list(AuditEvent.objects.order_by("id").values_list("verb", flat=True))
 
 
-def test_grant_data_access_records_terms_and_audit(grant, holder, organiser):
+def test_grant_data_access_records_terms_and_audit(grant, project, holder, organiser):
+    assert grant.project == project
+    assert grant.project_name == "Trottoirs vivants"
     assert grant.holder == holder
     assert grant.granted_by == organiser
     assert list(grant.datasets.values_list("slug", flat=True)) == ["pedestrian-flows"]
     event = AuditEvent.objects.get(verb="data_grant.created")
     assert event.actor == organiser
-    assert event.after["datasets"] == ["pedestrian-flows"]
+    assert event.after == {
+        "project": "Trottoirs vivants",
+        "project_id": project.pk,
+        "datasets": ["pedestrian-flows"],
+        "expires_at": grant.expires_at.isoformat(),
+    }
     assert event.data == {"holder": holder.pk}
 
 
 @pytest.mark.parametrize(
     ("terms", "message"),
     [
-        ({"datasets": []}, "Choisissez au moins un jeu de données."),
-        ({"expires_at_days": -1}, "La fin de l’accès doit être dans le futur."),
+        ({"datasets": []}, "Choose at least one dataset."),
+        ({"expires_at_days": -1}, "The end of the access must be in the future."),
         (
             {"expires_at_days": 400},
-            "Un accès dure au plus 366 jours : choisissez une fin plus proche.",
+            "An access runs for 366 days at most: choose an earlier end.",
         ),
-        ({"project": "  "}, "Indiquez le nom du projet."),
+        ({"project": None}, "Choose the project."),
+        ({"project": "completed"}, "This project is no longer in the programme."),
+        ({"project": "withdrawn"}, "This project is no longer in the programme."),
+        ({"holder": "outsider"}, "The holder must be a member of the project's team."),
+        ({"holder": "closed"}, "This account is closed."),
     ],
 )
 def test_grant_data_access_refuses_bad_terms(
-    holder, pedestrians, organiser, terms, message
+    project, holder, pedestrians, organiser, terms, message
 ):
+    chosen = terms.get("project", "active")
+    if chosen in ("completed", "withdrawn"):
+        Project.objects.filter(pk=project.pk).update(state=chosen)
+        project.refresh_from_db()
+    person = holder
+    if terms.get("holder") == "outsider":
+        person = make_user("zoe@example.org")
+    elif terms.get("holder") == "closed":
+        holder.is_active = False
+        holder.save(update_fields=["is_active"])
     arguments = {
-        "project": terms.get("project", "Projet"),
+        "holder": person,
         "datasets": terms.get("datasets", [pedestrians]),
         "expires_at": in_days(terms.get("expires_at_days", 30)),
         "actor": organiser,
     }
-    with pytest.raises(ValidationError) as error:
-        grant_data_access(holder, **arguments)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        grant_data_access(None if chosen is None else project, **arguments)
     assert error.value.messages == [message]
-    assert verbs() == []
+    assert DataGrant.objects.count() == 0
+    assert "data_grant.created" not in verbs()
+    assert OutgoingEmail.objects.count() == 0
+
+
+def test_grant_email_recipients_are_the_team_and_the_holder_once(
+    grant, project, holder
+):
+    member = make_user("remi@example.org")
+    closed = make_user("ancien@example.org", is_active=False)
+    TeamMemberFactory(application=project.application, user=member)
+    TeamMemberFactory(application=project.application, user=closed)
+    make_project(make_user("autre@example.org"), "Autre projet")
+
+    assert [p.email for p in grant_email_recipients(grant)] == [
+        "ines@example.org",
+        "remi@example.org",
+    ]
+
+
+def test_legacy_grant_emails_its_holder_only(grant, holder):
+    DataGrant.objects.filter(pk=grant.pk).update(
+        project=None, legacy_project="Ancien projet"
+    )
+    grant.refresh_from_db()
+
+    assert grant.project_name == "Ancien projet"
+    assert str(grant) == "Ancien projet"
+    assert grant_email_recipients(grant) == [holder]
+
+
+def test_a_grant_names_a_project_or_keeps_its_old_name(grant):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DataGrant.objects.filter(pk=grant.pk).update(project=None, legacy_project="")
 
 
 def test_issued_key_keeps_only_the_digest(grant, holder):
@@ -134,8 +199,8 @@ def test_no_key_on_a_revoked_or_expired_grant(grant, holder, organiser):
     with pytest.raises(ValidationError):
         issue_api_key(grant, name="prod", actor=holder)
     other = grant_data_access(
-        holder,
-        project="Autre",
+        make_project(holder, "Autre"),
+        holder=holder,
         datasets=list(grant.datasets.all()),
         expires_at=in_days(1),
         actor=organiser,

@@ -7,10 +7,10 @@ from django.core.cache import cache
 from freezegun import freeze_time
 from redis.connection import Connection
 
-from datasets import keys
-from datasets.models import ApiKey
-from datasets.personal_data import erase_for, export_for
-from datasets.services import (
+from datasets.access import keys
+from datasets.access.models import ApiKey
+from datasets.access.personal_data import erase_for, export_for
+from datasets.access.services import (
     change_data_grant,
     issue_api_key,
     revoke_api_key,

@@ -6,10 +6,10 @@ import pytest
 from django.core.cache import cache
 from freezegun import freeze_time
 
-from datasets import keys, metering
-from datasets.models import ApiKeyUsage
-from datasets.services import issue_api_key
-from datasets.tasks import flush_api_usage_task
+from datasets.access import keys, metering
+from datasets.access.models import ApiKeyUsage
+from datasets.access.services import issue_api_key
+from datasets.access.tasks import flush_api_usage_task
 
 from .test_keys import ONE_DAY_15MIN, URL, bearer
 
@@ -114,10 +114,10 @@ def test_usage_chart_on_the_holder_page_and_the_grant_page(
     with translation.override("en"):
         from django.urls import reverse
 
-        mine = client.get(reverse("datasets:access_list")).content.decode()
+        mine = client.get(reverse("access:access_list")).content.decode()
         client.force_login(organiser)
         page = client.get(
-            reverse("datasets_bo:grant_detail", kwargs={"pk": grant.pk})
+            reverse("access:grant_detail", kwargs={"pk": grant.pk})
         ).content.decode()
     for html, chart_id in ((mine, f"usage-{grant.pk}"), (page, "grant-usage")):
         assert "7 requests in the last 30 days." in html

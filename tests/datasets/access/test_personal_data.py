@@ -1,0 +1,34 @@
+"""The portal's GDPR export and erasure reach data access (its own
+``personal_data`` module, found by the accounts app like every app's)."""
+
+import pytest
+
+from datasets.access.models import ApiKey, DataGrant
+from datasets.access.services import issue_api_key
+from portal.accounts.services import erase_user, export_personal_data
+from tests.datasets.conftest import make_grant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_export_and_erasure_of_an_account_reach_its_grants(
+    holder, datasets, organiser, django_capture_on_commit_callbacks
+):
+    grant = make_grant(holder, datasets[:1], organiser, project="Baromètre du bruit")
+    key, token = issue_api_key(grant, name="prod", actor=holder)
+
+    exported = export_personal_data(holder)["data_access"]
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_user(holder, actor=holder)
+
+    assert [(row["project"], row["datasets"]) for row in exported] == [
+        ("Baromètre du bruit", ["pedestrian-flows"])
+    ]
+    assert [item["prefix"] for item in exported[0]["keys"]] == [key.prefix]
+    assert token.split("_", 2)[2] not in str(exported)
+    grant = DataGrant.objects.get()
+    assert (grant.revoke_reason, grant.project_id) == (
+        "account erased",
+        grant.project.pk,
+    )
+    assert ApiKey.objects.get().revoked_at == grant.revoked_at

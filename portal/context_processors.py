@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.encoding import escape_uri_path
 
 
 def portal(request):
@@ -30,8 +31,9 @@ def _path_in(request, language, current):
     path = request.path_info
     old = _prefix(current)
     if old and (path == old or path.startswith(old + "/")):
-        path = path[len(old) :] or "/"
-    return _prefix(language) + path
+        path = path[len(old) :]
+    # One leading slash: "//host/" would be a link to another site.
+    return _prefix(language) + escape_uri_path("/" + path.lstrip("/"))
 
 
 def language_links(request):

@@ -183,3 +183,18 @@ def test_set_language_endpoint_goes_to_english(client):
 
     assert response.status_code == 302
     assert response["Location"] == "/en/donnees/"
+
+
+@pytest.mark.django_db
+def test_language_link_never_leads_to_another_site(client):
+    response = client.get("/en//pirate.example/")
+
+    assert response.status_code == 404
+    assert switch_link(response.content.decode(), "fr") == "/pirate.example/"
+
+
+@pytest.mark.django_db
+def test_language_link_of_a_missing_page_keeps_its_path_quoted(client):
+    response = client.get("/en/a%3Fb%20c/")
+
+    assert switch_link(response.content.decode(), "fr") == "/a%3Fb%20c/"

@@ -8,14 +8,30 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
-from applications.selectors import call_for_home_page
+from applications.selectors import call_for_home_page, call_milestones
+from datasets.selectors import catalogue_figures
 from portal.health import backend_statuses
 
 
 @require_GET
 def home(request):
-    call = call_for_home_page(now=timezone.now())
-    return render(request, "portal/home.html", {"call": call})
+    now = timezone.now()
+    milestones = call_milestones(now=now)
+    upcoming = [m for m in milestones if not m.is_past]
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "call": call_for_home_page(now=now),
+            "figures": catalogue_figures(),
+            "retained_count": sum(
+                m.retained_count for m in milestones if m.retained_count is not None
+            ),
+            # The next four steps; once all are past, the last four.
+            "milestones": upcoming[:4] or milestones[-4:],
+            "milestones_are_past": not upcoming,
+        },
+    )
 
 
 @never_cache

@@ -363,6 +363,35 @@ PORTAL_CONTACT_EMAIL = os.environ.get(
     "PORTAL_CONTACT_EMAIL", "contact@openbatignolles.paris"
 )
 
+
+def env_demodays(name, default):
+    """``"ami-1=2026-02,ami-2=2027-02-11"`` -> ``{"ami-1": "2026-02", ...}``.
+
+    A DemoDay is known to the month ("2026-02") or to the day ("2026-02-11").
+    """
+    import datetime
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    days = {}
+    for item in env_list(name, default):
+        slug, _sep, when = (part.strip() for part in item.partition("="))
+        try:
+            if len(when) not in (7, 10):
+                raise ValueError(when)
+            datetime.date.fromisoformat(when if len(when) == 10 else f"{when}-01")
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not call-slug=YYYY-MM or call-slug=YYYY-MM-DD"
+            ) from None
+        days[slug] = when
+    return days
+
+
+# Each call's DemoDay, until the workshops app holds it: shown on the home page
+# and the agenda with the call's milestones. The first wave's is February 2026.
+PORTAL_DEMODAYS = env_demodays("PORTAL_DEMODAYS", "ami-1=2026-02")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -220,6 +220,9 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OpenBatignolles] "
+# Tell people when their password or email address changes (a hijacked account
+# is noticed). The texts are templates/account/email/*.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 # allauth's own rate limits (login failures, password reset...) stay on: they

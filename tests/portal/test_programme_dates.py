@@ -277,3 +277,26 @@ def test_home_page_of_an_empty_portal_shows_no_invented_figure(client):
     for invented in ["160", "26", "2025", "2026", "2030"]:
         assert invented not in html
     assert "Aucun appel n’est publié pour le moment." in html
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("extra_calls", [0, 3])
+def test_agenda_query_count_is_constant(
+    client, waves, django_assert_num_queries, extra_calls
+):
+    CallFactory.create_batch(extra_calls)
+
+    with django_assert_num_queries(1):
+        client.get("/agenda/")
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("extra_calls", [0, 3])
+def test_home_page_query_count_is_constant(
+    client, waves, catalogue, django_assert_num_queries, extra_calls
+):
+    CallFactory.create_batch(extra_calls)
+
+    # The home call, the milestones, then sensors, streets and datasets counted.
+    with django_assert_num_queries(5):
+        client.get("/")

@@ -2,7 +2,9 @@
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Min, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -300,4 +302,105 @@ def sent_emails_for_call(call):
         SentEmail.objects.filter(application__call=call)
         .select_related("application", "template", "sent_by")
         .order_by("-created_at", "-id")
+    )
+
+
+# --- The programme's calendar ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated step of a call, as the home page and the agenda show it.
+
+    ``kind`` is one of ``opens``, ``closes``, ``review``, ``results``,
+    ``demoday``. ``on`` is the Paris day (the first of the month when only the
+    month is known); ``at`` the exact moment of an opening or a deadline;
+    ``until`` the last day of the review.
+    """
+
+    kind: str
+    call: Call
+    on: datetime.date
+    is_past: bool
+    at: datetime.datetime | None = None
+    until: datetime.date | None = None
+    month_only: bool = False
+    retained_count: int | None = None
+
+
+_KIND_ORDER = {"opens": 0, "closes": 1, "review": 2, "results": 3, "demoday": 4}
+
+
+def _demoday(call, when, today):
+    if len(when) == 7:
+        on = datetime.date.fromisoformat(f"{when}-01")
+        is_past = (on.year, on.month) < (today.year, today.month)
+        return Milestone("demoday", call, on, is_past, month_only=True)
+    on = datetime.date.fromisoformat(when)
+    return Milestone("demoday", call, on, on < today)
+
+
+def call_milestones(*, now):
+    """Return the published calls' milestones in date order, each past or to come.
+
+    One query. A call gives its opening and deadline (exact moments), its
+    review period and results day when set, and its DemoDay when
+    ``PORTAL_DEMODAYS`` names it (until the workshops app holds DemoDays). The
+    results milestone carries the number of retained projects once its day has
+    come, never before. Days are Paris days.
+    """
+    today = timezone.localdate(now)
+    calls = (
+        Call.objects.published()
+        .annotate(
+            retained=Count("applications", filter=Q(applications__state=S.RETAINED))
+        )
+        .order_by("opens_at", "id")
+    )
+    demodays = settings.PORTAL_DEMODAYS
+    milestones = []
+    for call in calls:
+        milestones += [
+            Milestone(
+                "opens",
+                call,
+                timezone.localdate(call.opens_at),
+                call.opens_at <= now,
+                at=call.opens_at,
+            ),
+            Milestone(
+                "closes",
+                call,
+                timezone.localdate(call.closes_at),
+                call.closes_at <= now,
+                at=call.closes_at,
+            ),
+        ]
+        if call.review_starts_on:
+            until = call.review_ends_on or call.review_starts_on
+            milestones.append(
+                Milestone(
+                    "review", call, call.review_starts_on, until < today, until=until
+                )
+            )
+        if call.results_on:
+            announced = call.results_on <= today
+            milestones.append(
+                Milestone(
+                    "results",
+                    call,
+                    call.results_on,
+                    announced,
+                    retained_count=call.retained if announced else None,
+                )
+            )
+        if call.slug in demodays:
+            milestones.append(_demoday(call, demodays[call.slug], today))
+    return sorted(
+        milestones,
+        key=lambda m: (
+            m.on,
+            m.at or datetime.datetime.min.replace(tzinfo=datetime.UTC),
+            _KIND_ORDER[m.kind],
+        ),
     )

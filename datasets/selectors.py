@@ -41,6 +41,23 @@ def published_datasets():
     )
 
 
+def catalogue_figures():
+    """Return the catalogue's figures: sensors, streets with a sensor, datasets.
+
+    Sensors taken out of service (``inactive``) are not counted, nor the streets
+    left without one; datasets are the published ones. Three counting queries.
+    """
+    from .enums import SensorStatus
+    from .models import Dataset, Sensor, Street
+
+    in_service = Sensor.objects.exclude(status=SensorStatus.INACTIVE)
+    return {
+        "sensors": in_service.count(),
+        "streets": Street.objects.filter(pk__in=in_service.values("street_id")).count(),
+        "datasets": Dataset.objects.published().count(),
+    }
+
+
 def sensors_for_listing():
     """Sensors with street, zone and datasets (two queries for any number)."""
     from .models import Sensor

@@ -232,6 +232,9 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[OpenBatignolles] "
+# Tell people when their password or email address changes (a hijacked account
+# is noticed). The texts are templates/account/email/*.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 # allauth's own rate limits (login failures, password reset...) stay on: they
@@ -317,6 +320,8 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A refused form (expired page, cookies off) answers with the site's own 403 page.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 
@@ -372,6 +377,35 @@ PORTAL_DPO_EMAIL = os.environ.get("PORTAL_DPO_EMAIL", "dpo@openbatignolles.paris
 PORTAL_CONTACT_EMAIL = os.environ.get(
     "PORTAL_CONTACT_EMAIL", "contact@openbatignolles.paris"
 )
+
+
+def env_demodays(name, default):
+    """``"ami-1=2026-02,ami-2=2027-02-11"`` -> ``{"ami-1": "2026-02", ...}``.
+
+    A DemoDay is known to the month ("2026-02") or to the day ("2026-02-11").
+    """
+    import datetime
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    days = {}
+    for item in env_list(name, default):
+        slug, _sep, when = (part.strip() for part in item.partition("="))
+        try:
+            if len(when) not in (7, 10):
+                raise ValueError(when)
+            datetime.date.fromisoformat(when if len(when) == 10 else f"{when}-01")
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not call-slug=YYYY-MM or call-slug=YYYY-MM-DD"
+            ) from None
+        days[slug] = when
+    return days
+
+
+# Each call's DemoDay, until the workshops app holds it: shown on the home page
+# and the agenda with the call's milestones. The first wave's is February 2026.
+PORTAL_DEMODAYS = env_demodays("PORTAL_DEMODAYS", "ami-1=2026-02")
 
 LOGGING = {
     "version": 1,

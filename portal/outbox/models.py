@@ -39,6 +39,8 @@ class OutgoingEmail(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["state", "created_at"], name="outbox_state_created"),
+            # The organisers' list without a filter: newest first.
+            models.Index(fields=["-created_at", "-id"], name="outbox_newest"),
             models.Index(fields=["to"], name="outbox_to"),
             models.Index(fields=["kind", "created_at"], name="outbox_kind_created"),
         ]

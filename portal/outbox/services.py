@@ -83,11 +83,14 @@ def queue_email(
     inside the caller's transaction: the send task is queued with
     ``transaction.on_commit``, so a rollback queues and sends nothing. If
     queuing the task fails (Redis down) it is logged and the row stays queued
-    for the sweeper. Raises ``ValueError`` on a key longer than 200 characters.
+    for the sweeper. Raises ``ValueError`` on a key longer than 200 characters
+    or a ``to`` that is not one address.
     """
     key = str(key)
     if not key or len(key) > 200:
         raise ValueError("An outbox idempotency key has 1 to 200 characters.")
+    if "@" not in str(to) or "," in str(to):
+        raise ValueError("An outbox email goes to one address.")
     email = OutgoingEmail(
         idempotency_key=key,
         kind=str(kind),

@@ -120,6 +120,14 @@ def test_queue_email_refuses_a_key_over_200_characters():
         queue_receipt(key="k" * 201)
 
 
+@pytest.mark.parametrize("to", ["", "lea", "lea@example.org, mehdi@example.org"])
+def test_queue_email_refuses_anything_but_one_address(to):
+    with pytest.raises(ValueError):
+        queue_receipt(to=to)
+
+    assert OutgoingEmail.objects.count() == 0
+
+
 def test_task_run_twice_sends_once(django_capture_on_commit_callbacks):
     email = queue_receipt()  # on_commit not run: the task is called by hand
 

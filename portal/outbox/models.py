@@ -17,6 +17,8 @@ class OutgoingEmail(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
     to = models.EmailField(_("recipient"), max_length=254, blank=True)
+    # Where answers go (the resident who wrote feedback, for instance).
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"), blank=True)

@@ -26,10 +26,10 @@ def _addresses_of(user):
     return sorted(address.lower() for address in addresses)
 
 
-def _emails_of(user):
+def _emails_of(user, field="to"):
     query = Q()
     for address in _addresses_of(user):
-        query |= Q(to__iexact=address)
+        query |= Q(**{f"{field}__iexact": address})
     if not query:
         return OutgoingEmail.objects.none()
     return OutgoingEmail.objects.filter(query)
@@ -59,6 +59,7 @@ def export_for(user):
 def erase_for(user):
     """Blank the recipient address and the body of the user's emails and drop
     their attachments; an email still queued is marked failed, never sent.
+    Emails whose reply-to was the user's address lose it and their body.
     The rows stay (kind, subject, dates) for the record. Return the count."""
     rows = _emails_of(user)
     ids = list(rows.values_list("pk", flat=True))
@@ -67,4 +68,7 @@ def erase_for(user):
         state=EmailState.FAILED, next_attempt_at=None, last_error=ERASED_REASON
     )
     erased = OutgoingEmail.objects.filter(pk__in=ids).update(to="", body="")
+    # Emails to organisers that carried the person's address for answers
+    # (feedback they wrote): the address and the text go too.
+    _emails_of(user, "reply_to").update(reply_to="", body="")
     return {"emails": erased}

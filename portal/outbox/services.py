@@ -74,12 +74,14 @@ def queue_email(
     language="",
     about="",
     attachments=(),
+    reply_to="",
 ):
     """Queue one email to ONE recipient address ``to``; idempotent on ``key``.
 
     Insert with ``ON CONFLICT (idempotency_key) DO NOTHING`` and return the
     ``OutgoingEmail`` row (the existing one when the key was already queued).
-    ``attachments`` is an iterable of ``(filename, bytes, mimetype)``. Call it
+    ``attachments`` is an iterable of ``(filename, bytes, mimetype)``;
+    ``reply_to`` an optional address for answers. Call it
     inside the caller's transaction: the send task is queued with
     ``transaction.on_commit``, so a rollback queues and sends nothing. If
     queuing the task fails (Redis down) it is logged and the row stays queued
@@ -95,6 +97,7 @@ def queue_email(
         idempotency_key=key,
         kind=str(kind),
         to=str(to).strip(),
+        reply_to=str(reply_to or "").strip(),
         language=str(language or "")[:10],
         # A subject is one header line: newlines would be refused at send time.
         subject=_shorten(" ".join(str(subject).split()), 300),
@@ -190,6 +193,7 @@ def build_message(email):
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
     )
     for attachment in email.attachments.all():

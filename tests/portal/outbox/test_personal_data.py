@@ -100,3 +100,22 @@ def test_erasure_blanks_address_and_body_and_never_sends_a_queued_one(user, orga
     with pytest.raises(OutboxError):
         retry_email(waiting, actor=organiser)
     assert export_personal_data(user)["emails_sent_to_you"] == []
+
+
+def test_erasure_blanks_the_reply_to_of_feedback_the_user_wrote(user):
+    notification = make_email(
+        "feedback:12:claire@example.org",
+        "claire@example.org",
+        kind=EmailKind.FEEDBACK,
+        reply_to="lea@example.org",
+        body="Léa Fontaine lea@example.org : le capteur PED-003 clignote.",
+    )
+
+    erase_user(user, actor=user)
+
+    notification.refresh_from_db()
+    assert (notification.to, notification.reply_to, notification.body) == (
+        "claire@example.org",
+        "",
+        "",
+    )

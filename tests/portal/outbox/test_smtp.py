@@ -5,13 +5,16 @@ settings), so ``apply()``/``delay()`` run the real task, retries included.
 """
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.db import connection, transaction
 from django.utils import timezone
 
 from portal.celery import app
+from portal.outbox import services
 from portal.outbox.enums import EmailKind, EmailState
 from portal.outbox.models import OutgoingEmail
 from portal.outbox.services import (
@@ -336,4 +339,37 @@ def test_broker_down_at_queue_time_loses_nothing(
 
     email.refresh_from_db()
     assert email.state == EmailState.SENT
+    assert [summary(message) for message in smtp_server.messages] == [EXPECTED]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_retries_after_the_backoff_and_delivers_once(
+    smtp_server, redis_url, monkeypatch
+):
+    """Outside eager mode: the commit queues the task in Redis, a real worker
+    meets a refusal, Celery redelivers it after the (shortened) back-off."""
+    monkeypatch.setattr(services, "FIRST_BACKOFF_SECONDS", 1)
+    previous = {
+        key: app.conf[key]
+        for key in ("broker_url", "result_backend", "task_always_eager")
+    }
+    app.conf.update(
+        broker_url=redis_url, result_backend=redis_url, task_always_eager=False
+    )
+    smtp_server.refuse(1)
+    try:
+        with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
+            email = queue_invitation()  # autocommit: on_commit runs at once
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                email.refresh_from_db()
+                if email.state != EmailState.QUEUED:
+                    break
+                time.sleep(0.2)
+    finally:
+        app.conf.update(previous)
+
+    assert (email.state, email.attempts) == ("sent", 2)
+    assert email.last_error == "451 4.3.0 Mailbox temporarily unavailable"
+    assert smtp_server.mailbox.data_commands == 2
     assert [summary(message) for message in smtp_server.messages] == [EXPECTED]

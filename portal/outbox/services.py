@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import record_event
 
-from .enums import EmailState
+from .enums import EMAIL_TRANSITIONS, EmailState
 from .models import OutgoingAttachment, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -321,7 +321,7 @@ def retry_email(email, *, actor):
     """
     with transaction.atomic():
         row = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
-        if row.state != EmailState.FAILED:
+        if EmailState.QUEUED not in EMAIL_TRANSITIONS[row.state]:
             raise OutboxError(_("Only a failed email can be sent again."))
         if not row.to:
             raise OutboxError(_("This email's recipient was erased."))

@@ -17,6 +17,8 @@ class OutgoingEmail(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=40, choices=EmailKind.choices)
     to = models.EmailField(_("recipient"), max_length=254, blank=True)
+    # Where answers go (the resident who wrote feedback, for instance).
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("body"), blank=True)
@@ -39,6 +41,8 @@ class OutgoingEmail(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["state", "created_at"], name="outbox_state_created"),
+            # The organisers' list without a filter: newest first.
+            models.Index(fields=["-created_at", "-id"], name="outbox_newest"),
             models.Index(fields=["to"], name="outbox_to"),
             models.Index(fields=["kind", "created_at"], name="outbox_kind_created"),
         ]

@@ -21,6 +21,7 @@ from datetime import timedelta
 from email.utils import parseaddr
 from functools import partial
 
+from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
@@ -31,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import record_event
 
-from .enums import EmailState
+from .enums import EMAIL_TRANSITIONS, EmailState
 from .models import OutgoingAttachment, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -73,24 +74,30 @@ def queue_email(
     language="",
     about="",
     attachments=(),
+    reply_to="",
 ):
     """Queue one email to ONE recipient address ``to``; idempotent on ``key``.
 
     Insert with ``ON CONFLICT (idempotency_key) DO NOTHING`` and return the
     ``OutgoingEmail`` row (the existing one when the key was already queued).
-    ``attachments`` is an iterable of ``(filename, bytes, mimetype)``. Call it
+    ``attachments`` is an iterable of ``(filename, bytes, mimetype)``;
+    ``reply_to`` an optional address for answers. Call it
     inside the caller's transaction: the send task is queued with
     ``transaction.on_commit``, so a rollback queues and sends nothing. If
     queuing the task fails (Redis down) it is logged and the row stays queued
-    for the sweeper. Raises ``ValueError`` on a key longer than 200 characters.
+    for the sweeper. Raises ``ValueError`` on a key longer than 200 characters
+    or a ``to`` that is not one address.
     """
     key = str(key)
     if not key or len(key) > 200:
         raise ValueError("An outbox idempotency key has 1 to 200 characters.")
+    if "@" not in str(to) or "," in str(to):
+        raise ValueError("An outbox email goes to one address.")
     email = OutgoingEmail(
         idempotency_key=key,
         kind=str(kind),
         to=str(to).strip(),
+        reply_to=str(reply_to or "").strip(),
         language=str(language or "")[:10],
         # A subject is one header line: newlines would be refused at send time.
         subject=_shorten(" ".join(str(subject).split()), 300),
@@ -152,6 +159,10 @@ def enqueue_send(email_id):
 
     try:
         send_outgoing_email_task.delay(email_id=email_id)
+    except Retry:
+        # Eager mode (tests, a machine without Redis) raises the first retry:
+        # the attempt is recorded and the sweeper runs the next one.
+        pass
     except Exception:
         logger.exception(
             "outbox: the send task of email %s could not be queued; "
@@ -166,7 +177,7 @@ def message_id_for(key):
     Derived from the key only, so a copy resent after a crash carries the same
     Message-ID and receivers can recognise it.
     """
-    digest = hashlib.sha256(key.encode()).hexdigest()[:40]
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     domain = address.rpartition("@")[2] or "openbatignolles.paris"
     return f"<outbox.{digest}@{domain}>"
@@ -182,6 +193,7 @@ def build_message(email):
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
         headers=headers,
     )
     for attachment in email.attachments.all():
@@ -309,7 +321,7 @@ def retry_email(email, *, actor):
     """
     with transaction.atomic():
         row = OutgoingEmail.objects.select_for_update().get(pk=email.pk)
-        if row.state != EmailState.FAILED:
+        if EmailState.QUEUED not in EMAIL_TRANSITIONS[row.state]:
             raise OutboxError(_("Only a failed email can be sent again."))
         if not row.to:
             raise OutboxError(_("This email's recipient was erased."))

@@ -120,6 +120,14 @@ def test_queue_email_refuses_a_key_over_200_characters():
         queue_receipt(key="k" * 201)
 
 
+@pytest.mark.parametrize("to", ["", "lea", "lea@example.org, mehdi@example.org"])
+def test_queue_email_refuses_anything_but_one_address(to):
+    with pytest.raises(ValueError):
+        queue_receipt(to=to)
+
+    assert OutgoingEmail.objects.count() == 0
+
+
 def test_task_run_twice_sends_once(django_capture_on_commit_callbacks):
     email = queue_receipt()  # on_commit not run: the task is called by hand
 
@@ -214,3 +222,21 @@ def test_blank_old_bodies_blanks_emails_sent_over_a_year_ago():
     assert old.subject == "Votre candidature AMI-2025-0007 est déposée"
     assert old.attachments.count() == 0
     assert young.body == "Bonjour Léa,\nNous avons bien reçu votre candidature."
+
+
+def test_queue_email_with_a_reply_to_sets_the_header(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email(
+            key="feedback:12:claire@example.org",
+            kind=EmailKind.FEEDBACK,
+            to="claire@example.org",
+            subject="Nouveau retour sur les capteurs",
+            body="À propos de PED-003",
+            reply_to="habitant@example.org",
+        )
+
+    [message] = mail.outbox
+    assert message.reply_to == ["habitant@example.org"]
+    assert message.message()["Reply-To"] == "habitant@example.org"

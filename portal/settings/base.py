@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "portal.audit",
     "datasets",
     "applications",
+    "applications.jury",
     "workshops",
 ]
 

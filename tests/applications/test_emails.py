@@ -1,5 +1,7 @@
 """Application emails through the outbox: one row per recipient, sent once."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.db import transaction
@@ -13,6 +15,8 @@ from portal.outbox.tasks import send_outgoing_email_task
 from tests.applications.factories import ApplicationFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
+
+MINUTE = datetime.timedelta(minutes=1)
 
 
 def test_invitation_queued_once_in_the_outbox_and_sent_once(
@@ -118,3 +122,49 @@ def test_decision_rolled_back_queues_no_email(django_capture_on_commit_callbacks
     assert OutgoingEmail.objects.count() == 0
     assert SentEmail.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_receipt_whose_task_was_lost_is_queued_by_the_sweeper(
+    django_capture_on_commit_callbacks,
+):
+    from applications.services.emails import queue_missing_receipts
+    from applications.services.submission import submit_application
+    from tests.applications.factories import make_complete_application
+
+    application = make_complete_application()
+    # The on-commit task is never run: as if the broker was down.
+    submission = submit_application(application, actor=application.created_by)
+    submitted_at = submission.submitted_at
+
+    with django_capture_on_commit_callbacks(execute=True):
+        too_early = queue_missing_receipts(now=submitted_at + 4 * MINUTE)
+    assert (too_early, OutgoingEmail.objects.count()) == (0, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = queue_missing_receipts(now=submitted_at + 6 * MINUTE)
+        again = queue_missing_receipts(now=submitted_at + 11 * MINUTE)
+
+    assert (queued, again) == (1, 0)
+    row = OutgoingEmail.objects.get()
+    assert (row.idempotency_key, row.kind, row.state) == (
+        f"receipt:{submission.pk}:{application.created_by.email}",
+        "application_receipt",
+        "sent",
+    )
+    [message] = mail.outbox
+    assert message.attachments[0][0] == f"{application.reference}-1.pdf"
+    submission.refresh_from_db()
+    assert submission.receipt_queued_at is not None
+
+
+def test_sweeper_leaves_submissions_older_than_a_week():
+    from applications.services.emails import queue_missing_receipts
+    from tests.applications.factories import SubmissionFactory
+
+    submission = SubmissionFactory()
+
+    queued = queue_missing_receipts(
+        now=submission.submitted_at + datetime.timedelta(days=8)
+    )
+
+    assert (queued, OutgoingEmail.objects.count()) == (0, 0)

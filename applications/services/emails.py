@@ -21,7 +21,7 @@ from portal.audit.services import record_event
 from portal.outbox.enums import EmailKind
 from portal.outbox.services import queue_email
 
-from ..enums import ApplicationState
+from ..enums import ApplicationState, EmailStatus
 from ..models import EmailTemplate, SentEmail, Submission
 
 # A submission whose receipt is not queued this long after it was made lost its
@@ -175,6 +175,10 @@ def _record_team_email(application, *, kind, template=None, actor, key=None):
         language=_language(lead),
         name=lead.display_name if lead else "",
     )
+    if not users:
+        # Nothing goes to the outbox: the history says so rather than "queued".
+        sent_email.status = EmailStatus.FAILED
+        sent_email.error = str(_("The team has no active member to write to."))
     sent_email.save()
     deliveries = []
     for user in users:

@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import translation
 
 from applications.enums import ApplicationState, EmailStatus
 from applications.models import SentEmail
-from applications.services.review import decide_application
+from applications.services.review import decide_application, mark_inadmissible
 from applications.services.team import invite_member
 from portal.outbox.models import OutgoingEmail
 from portal.outbox.tasks import send_outgoing_email_task
@@ -168,3 +169,23 @@ def test_sweeper_leaves_submissions_older_than_a_week():
     )
 
     assert (queued, OutgoingEmail.objects.count()) == (0, 0)
+
+
+def test_state_email_to_a_team_without_active_member_is_failed(
+    django_capture_on_commit_callbacks,
+):
+    application = ApplicationFactory(state=ApplicationState.SUBMITTED)
+    lead = application.created_by
+    lead.is_active = False
+    lead.save(update_fields=["is_active"])
+
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
+        mark_inadmissible(application, reason="Le projet vise Lyon.", actor=None)
+
+    sent = SentEmail.objects.get()
+    assert (sent.to, sent.delivery_status, sent.delivery_errors) == (
+        [],
+        EmailStatus.FAILED,
+        "The team has no active member to write to.",
+    )
+    assert OutgoingEmail.objects.count() == 0

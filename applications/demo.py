@@ -34,6 +34,7 @@ from .enums import (
     TeamRole,
     Theme,
 )
+from .jury.models import JuryMembership
 from .models import (
     Application,
     Attachment,
@@ -41,7 +42,6 @@ from .models import (
     DataCharter,
     EmailTemplate,
     ExtraQuestion,
-    JuryMembership,
     RequestedDataset,
     SentEmail,
     Submission,
@@ -717,7 +717,7 @@ def _event(application, verb, *, actor, at, before=None, after=None, data=None):
 
 def _content(application):
     try:
-        from .services import application_content, content_fingerprint
+        from .services.submission import application_content, content_fingerprint
     except ImportError:  # pragma: no cover - the applicant side defines them
         content = {"reference": application.reference, "title": application.title}
         raw = json.dumps(content, sort_keys=True, ensure_ascii=False)
@@ -876,7 +876,7 @@ def _seed_application(
         sha256=sha256,
         submitted_by=lead,
         submitted_at=submitted_at,
-        receipt_sent_at=submitted_at + datetime.timedelta(seconds=40),
+        receipt_queued_at=submitted_at + datetime.timedelta(seconds=40),
     )
     previous = S.DRAFT
     moment = submitted_at
@@ -911,7 +911,7 @@ def _seed_application(
         state=state, state_changed_at=moment, **fields
     )
     if state == S.RETAINED:
-        from .services import create_project
+        from .services.review import create_project
 
         project = create_project(application, actor=organiser)
         type(project).objects.filter(pk=project.pk).update(
@@ -985,7 +985,7 @@ def _shift_wave(call, delta):
     )
     Submission.objects.filter(application__call=call).update(
         submitted_at=F("submitted_at") + delta,
-        receipt_sent_at=F("receipt_sent_at") + delta,
+        receipt_queued_at=F("receipt_queued_at") + delta,
     )
     TeamMember.objects.filter(application__call=call).update(
         joined_at=F("joined_at") + delta

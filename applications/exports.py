@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .enums import ApplicantType, ApplicationState, Theme
+from .services.submission import application_content, content_fingerprint
 
 # Excel reads a UTF-8 file correctly only when it starts with a byte-order mark;
 # French Excel expects semicolons.
@@ -93,4 +94,9 @@ def application_pdf(application, *, submission=None):
         from .pdf import render_application_pdf
     except ImportError:
         return None
-    return render_application_pdf(application, submission=submission)
+    if submission is not None:
+        return render_application_pdf(application, submission=submission)
+    content = application_content(application)
+    return render_application_pdf(
+        application, content=content, fingerprint=content_fingerprint(content)
+    )

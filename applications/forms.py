@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .enums import ApplicantType, Granularity, Maturity, QuestionKind, Theme
-from .services import INDICATOR_COUNT, read_draft_value
+from .services.drafts import INDICATOR_COUNT, read_draft_value
 from .validators import normalise_siret, validate_siret
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

@@ -49,15 +49,17 @@ def _labels(choices, values):
     return [str(lookup.get(value, value)) for value in values or []]
 
 
-def render_application_pdf(application, *, submission=None):
+def render_application_pdf(
+    application, *, submission=None, content=None, fingerprint=""
+):
     """Return the PDF (bytes) of ``application``.
 
     With ``submission`` it shows that frozen content, the time of submission and
-    the fingerprint (the receipt); without, the current content. Assets come
-    only from the project's static files.
+    the fingerprint (the receipt); without, the ``content`` and ``fingerprint``
+    the caller passes (``services.submission.application_content``): this
+    module renders and imports no service. Assets come only from the project's
+    static files.
     """
-    from .services import application_content, content_fingerprint
-
     if submission is not None:
         content = submission.content
         fingerprint = submission.sha256
@@ -65,8 +67,7 @@ def render_application_pdf(application, *, submission=None):
             submission.submitted_at, ZoneInfo("Europe/Paris")
         )
     else:
-        content = application_content(application)
-        fingerprint = content_fingerprint(content)
+        content = content or {}
         submitted_at = None
     project = content.get("project", {})
     organisation = content.get("organisation", {})

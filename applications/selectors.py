@@ -37,6 +37,40 @@ def call_for_home_page(*, now):
     )
 
 
+# --- Applicants and the jury -----------------------------------------------------
+
+
+def applications_for_applicant(user):
+    """Return the applications ``user`` is in the team of, newest first."""
+    return (
+        Application.objects.filter(team__user=user)
+        .select_related("call")
+        .order_by("-created_at")
+    )
+
+
+def application_timeline(application):
+    """Return the application's audit events, oldest first, with their actors."""
+    return (
+        AuditEvent.objects.for_object(application)
+        .filter(verb__startswith="application.")
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def submission_for_review(application):
+    """Return the last submission made before the call's deadline (or None).
+
+    The jury reviews this frozen version, whatever the team changed later.
+    """
+    return (
+        application.submissions.filter(submitted_at__lt=application.call.closes_at)
+        .order_by("-number")
+        .first()
+    )
+
+
 # --- Back office ---------------------------------------------------------------
 
 
@@ -121,9 +155,9 @@ def application_for_backoffice(call, reference):
         ),
         Prefetch(
             "emails",
-            queryset=SentEmail.objects.select_related("sent_by").order_by(
-                "-created_at"
-            ),
+            queryset=SentEmail.objects.select_related("sent_by")
+            .prefetch_related("deliveries")
+            .order_by("-created_at"),
         ),
     )
     try:
@@ -206,7 +240,7 @@ def admissibility_checks(application):
 
 
 def _missing_fields(application):
-    from .services import completeness_problems
+    from .services.submission import completeness_problems
 
     return [message for _name, message in completeness_problems(application)]
 
@@ -297,10 +331,14 @@ def call_overview(call, *, now=None):
 
 
 def sent_emails_for_call(call):
-    """Return the emails sent to the teams of the call's applications, newest first."""
+    """Return the emails sent to the teams of the call's applications, newest first.
+
+    Each with its outbox deliveries prefetched (``SentEmail.delivery_status``).
+    """
     return (
         SentEmail.objects.filter(application__call=call)
         .select_related("application", "template", "sent_by")
+        .prefetch_related("deliveries")
         .order_by("-created_at", "-id")
     )
 

@@ -10,7 +10,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from applications.enums import ApplicationState, ProjectState
-from applications.models import JuryMembership, Project
+from applications.jury.models import JuryMembership
+from applications.models import Project
 from datasets.access.models import ApiKeyUsage, DataGrant
 from datasets.access.services import (
     issue_api_key,

@@ -22,7 +22,7 @@ def send_team_email_task(self, *, sent_email_id):
     delay; each retry writes only to the members not reached yet.
     """
     from .enums import EmailStatus
-    from .services import send_team_email
+    from .services.emails import send_team_email
 
     sent_email = (
         SentEmail.objects.select_related("application__call", "template")

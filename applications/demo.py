@@ -717,7 +717,7 @@ def _event(application, verb, *, actor, at, before=None, after=None, data=None):
 
 def _content(application):
     try:
-        from .services import application_content, content_fingerprint
+        from .services.submission import application_content, content_fingerprint
     except ImportError:  # pragma: no cover - the applicant side defines them
         content = {"reference": application.reference, "title": application.title}
         raw = json.dumps(content, sort_keys=True, ensure_ascii=False)
@@ -911,7 +911,7 @@ def _seed_application(
         state=state, state_changed_at=moment, **fields
     )
     if state == S.RETAINED:
-        from .services import create_project
+        from .services.review import create_project
 
         project = create_project(application, actor=organiser)
         type(project).objects.filter(pk=project.pk).update(

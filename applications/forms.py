@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import fields as registry
 from .enums import ApplicantType, Granularity, QuestionKind
-from .services import read_draft_value
+from .services.drafts import read_draft_value
 from .validators import normalise_siret, validate_siret
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]

@@ -56,7 +56,7 @@ def render_application_pdf(application, *, submission=None):
     the fingerprint (the receipt); without, the current content. Assets come
     only from the project's static files.
     """
-    from .services import application_content, content_fingerprint
+    from .services.submission import application_content, content_fingerprint
 
     if submission is not None:
         content = submission.content

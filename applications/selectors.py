@@ -35,6 +35,40 @@ def call_for_home_page(*, now):
     )
 
 
+# --- Applicants and the jury -----------------------------------------------------
+
+
+def applications_for_applicant(user):
+    """Return the applications ``user`` is in the team of, newest first."""
+    return (
+        Application.objects.filter(team__user=user)
+        .select_related("call")
+        .order_by("-created_at")
+    )
+
+
+def application_timeline(application):
+    """Return the application's audit events, oldest first, with their actors."""
+    return (
+        AuditEvent.objects.for_object(application)
+        .filter(verb__startswith="application.")
+        .select_related("actor")
+        .order_by("created_at", "id")
+    )
+
+
+def submission_for_review(application):
+    """Return the last submission made before the call's deadline (or None).
+
+    The jury reviews this frozen version, whatever the team changed later.
+    """
+    return (
+        application.submissions.filter(submitted_at__lt=application.call.closes_at)
+        .order_by("-number")
+        .first()
+    )
+
+
 # --- Back office ---------------------------------------------------------------
 
 
@@ -204,7 +238,7 @@ def admissibility_checks(application):
 
 
 def _missing_fields(application):
-    from .services import completeness_problems
+    from .services.submission import completeness_problems
 
     return [message for _name, message in completeness_problems(application)]
 

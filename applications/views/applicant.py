@@ -27,23 +27,25 @@ from ..permissions import (
     can_withdraw_application,
     is_team_member,
 )
-from ..services import (
+from ..selectors import application_timeline, applications_for_applicant
+from ..services.attachments import add_attachment, remove_attachment
+from ..services.base import (
     ApplicationStateError,
     DeadlinePassedError,
     IncompleteApplicationError,
     TeamError,
-    accept_invitation,
-    add_attachment,
-    application_timeline,
-    applications_for_applicant,
+)
+from ..services.drafts import deadline_passed_error
+from ..services.submission import (
     completeness_problems,
-    deadline_passed_error,
-    invite_member,
-    remove_attachment,
-    remove_member,
-    revoke_invitation,
     submit_application,
     withdraw_application,
+)
+from ..services.team import (
+    accept_invitation,
+    invite_member,
+    remove_member,
+    revoke_invitation,
 )
 from .common import (
     _application_or_404,

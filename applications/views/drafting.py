@@ -27,10 +27,7 @@ from ..permissions import (
     can_view_application,
     is_team_member,
 )
-from ..services import (
-    check_editable,
-    save_draft,
-)
+from ..services.drafts import check_editable, save_draft
 from .common import (
     _application_or_404,
     _dataset_url,

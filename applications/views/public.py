@@ -13,12 +13,9 @@ from portal.accounts.permissions import is_organiser
 from ..enums import ApplicantType, Theme
 from ..forms import EligibilityForm
 from ..models import Call
-from ..services import (
-    DeadlinePassedError,
-    NotEligibleError,
-    applications_for_applicant,
-    create_application,
-)
+from ..selectors import applications_for_applicant
+from ..services.base import DeadlinePassedError, NotEligibleError
+from ..services.team import create_application
 from .common import (
     STATUS_BADGES,
     STATUS_LABELS,

@@ -10,12 +10,12 @@ from pypdf import PdfReader
 
 from applications.enums import ApplicationState
 from applications.models import Application, SentEmail, Submission
+from applications.selectors import submission_for_review
 from applications.services import (
     DeadlinePassedError,
     application_content,
     content_fingerprint,
     save_draft,
-    submission_for_review,
     submit_application,
 )
 from applications.tasks import send_submission_receipt_task

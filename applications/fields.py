@@ -448,6 +448,15 @@ def scalar_field_names():
     )
 
 
+def list_field_names():
+    """The names of the multiple-choice fields typed in the form (stored sorted)."""
+    return tuple(
+        item.name
+        for item in CONTENT_FIELDS
+        if item.in_form and item.kind == Kind.MULTIPLE_CHOICE
+    )
+
+
 INDICATOR_COUNT = FIELDS["impact_indicators"].count
 
 
@@ -691,18 +700,6 @@ def field_problems(item, application):
             )
     if item.too_long and len(value or "") > item.max_length:
         problems.append((item.name, item.too_long % {"length": len(value)}))
-    return problems
-
-
-def completeness_problems(application):
-    """Return ``[(input name, message), ...]`` for what submission still needs.
-
-    Built field by field from the registry, in the form's order; input names
-    are the form's, so each message links to its field.
-    """
-    problems = []
-    for item in CONTENT_FIELDS:
-        problems.extend(field_problems(item, application))
     return problems
 
 

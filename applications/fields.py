@@ -776,7 +776,11 @@ def _paris(value):
         return EMPTY
     if timezone.is_naive(value):
         value = timezone.make_aware(value, datetime.UTC)
-    return formats.date_format(timezone.localtime(value, PARIS), "DATETIME_FORMAT")
+    # The short format ("30/11/2026 18:02" in French) reads well and a
+    # spreadsheet takes it for a date.
+    return formats.date_format(
+        timezone.localtime(value, PARIS), "SHORT_DATETIME_FORMAT"
+    )
 
 
 def _items(value):

@@ -788,13 +788,10 @@ def _items(value):
 
 
 def _dataset_line(row):
-    return _("%(name)s (%(granularity)s): %(purpose)s") % {
-        "name": row.get("name") or row.get("slug") or EMPTY,
-        "granularity": _choice(Granularity, row.get("granularity"))
-        if row.get("granularity")
-        else EMPTY,
-        "purpose": row.get("purpose") or EMPTY,
-    }
+    name = row.get("name") or row.get("slug") or EMPTY
+    step = row.get("granularity")
+    step = _choice(Granularity, step) if step else EMPTY
+    return f"{name} ({step}) · {row.get('purpose') or EMPTY}"
 
 
 def _file_line(item):
@@ -850,13 +847,7 @@ def readable(item, value, *, questions=None):
         return "\n".join(_member_line(member) for member in _items(value)) or EMPTY
     if kind == Kind.QUESTIONS:
         rows = question_rows(value, questions=questions)
-        return (
-            "\n".join(
-                _("%(label)s: %(answer)s") % {"label": label, "answer": text}
-                for label, text in rows
-            )
-            or EMPTY
-        )
+        return "\n".join(f"{label} · {text}" for label, text in rows) or EMPTY
     if kind == Kind.DATETIME:
         return _paris(value)
     if kind == Kind.NUMBER and isinstance(value, int | float):
@@ -870,7 +861,10 @@ def readable(item, value, *, questions=None):
 
 
 def content_sections(content, *, questions=None):
-    """Return the frozen ``content`` as ``[{"key", "title", "rows"}]`` to display.
+    """Return the frozen ``content`` as sections to display.
+
+    Each section is ``{"key", "title", "rows", "plain"}``; ``plain`` when its
+    only row is named like the section.
 
     ``rows`` are ``(label, text)`` pairs read through ``readable``; each answer
     to a call's question is a row of its own. Sections left empty (no question
@@ -888,5 +882,14 @@ def content_sections(content, *, questions=None):
             else:
                 rows.append((item.label, readable(item, value, questions=questions)))
         if rows:
-            grouped.append({"key": section.key, "title": section.title, "rows": rows})
+            grouped.append(
+                {
+                    "key": section.key,
+                    "title": section.title,
+                    "rows": rows,
+                    # One field named like its section (the team, the
+                    # attachments): shown under the section's title alone.
+                    "plain": len(rows) == 1 and str(rows[0][0]) == str(section.title),
+                }
+            )
     return grouped

@@ -860,6 +860,26 @@ def readable(item, value, *, questions=None):
     return str(value)
 
 
+def readable_input(name, value):
+    """Return what a person reads for ``value`` of the form input ``name``.
+
+    For the messages about one input (an edit conflict): a registry field reads
+    through ``readable``; a dataset's granularity reads its label.
+    """
+    item = FIELDS.get(name)
+    if item is not None and item.in_form:
+        return readable(item, value)
+    if name.startswith("dataset_") and name.endswith("_granularity") and value:
+        return _choice(Granularity, value)
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, list):
+        return ", ".join(str(entry) for entry in value)
+    return str(value)
+
+
 def content_sections(content, *, questions=None):
     """Return the frozen ``content`` as sections to display.
 

@@ -35,6 +35,7 @@ from tests.applications.factories import (
     TeamMemberFactory,
     UserFactory,
 )
+from tests.applications.test_autosave import autosave
 
 S = ApplicationState
 SHA = "ab" * 32
@@ -849,3 +850,35 @@ def test_backoffice_page_reads_labels_for_the_submission_and_the_draft(
         "Pièces jointes",
         "Déclarations",
     ]
+
+
+# --- Edit conflicts ---------------------------------------------------------------
+
+
+def test_edit_conflict_message_reads_words_not_codes(client, application):
+    member = application.team.get(role="member").user
+    walk = application.call.datasets.get(slug="pedestrian-flows")
+    client.force_login(application.created_by)
+    first = autosave(
+        client,
+        application,
+        {"themes": ["energy", "mobility"], f"dataset_{walk.pk}_granularity": "day"},
+        version=1,
+    )
+    assert first.status_code == 200
+
+    client.force_login(member)
+    second = autosave(
+        client,
+        application,
+        {"themes": ["parking"], f"dataset_{walk.pk}_granularity": "hour"},
+        version=1,
+    )
+
+    conflicts = second.json()["conflicts"]
+    assert second.status_code == 409
+    assert conflicts["themes"]["theirs"] == ["energy", "mobility"]
+    assert "« Gestion de l’énergie, Mobilité »" in conflicts["themes"]["message"]
+    granularity = conflicts[f"dataset_{walk.pk}_granularity"]
+    assert granularity["theirs"] == "day"
+    assert "« Journalière »" in granularity["message"]

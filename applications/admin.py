@@ -9,7 +9,6 @@ from .models import (
     DataCharter,
     EmailTemplate,
     ExtraQuestion,
-    JuryMembership,
     RequestedDataset,
     SentEmail,
     Submission,
@@ -99,9 +98,3 @@ class SentEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     list_select_related = ["application"]
     readonly_fields = [f.name for f in SentEmail._meta.fields]
-
-
-@admin.register(JuryMembership)
-class JuryMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "call", "organisation"]
-    list_select_related = ["user", "call"]

@@ -34,6 +34,7 @@ from .enums import (
     TeamRole,
     Theme,
 )
+from .jury.models import JuryMembership
 from .models import (
     Application,
     Attachment,
@@ -41,7 +42,6 @@ from .models import (
     DataCharter,
     EmailTemplate,
     ExtraQuestion,
-    JuryMembership,
     RequestedDataset,
     SentEmail,
     Submission,

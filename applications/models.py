@@ -551,23 +551,3 @@ class Project(models.Model):
     @property
     def call(self):
         return self.application.call
-
-
-class JuryMembership(models.Model):
-    """A seat on the jury of one call (filled in by the jury issue)."""
-
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="jury")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="jury_memberships",
-    )
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("jury member")
-        verbose_name_plural = _("jury members")
-        constraints = [
-            models.UniqueConstraint(fields=["call", "user"], name="jury_member_once")
-        ]

@@ -58,8 +58,10 @@ INSTALLED_APPS = [
     "portal",
     "portal.accounts",
     "portal.audit",
+    "portal.outbox",
     "datasets",
     "applications",
+    "applications.jury",
     "workshops",
 ]
 
@@ -168,6 +170,16 @@ CELERY_BEAT_SCHEDULE = {
     # The retention stated in the privacy notice: accounts unused for 3 years.
     "accounts-purge-inactive": {
         "task": "accounts.purge_inactive_accounts",
+        "schedule": 24 * 3600,
+    },
+    # The outbox: queue again the emails whose send task was lost.
+    "outbox-sweep": {
+        "task": "outbox.sweep",
+        "schedule": 60,
+    },
+    # The outbox's stated retention: bodies of emails sent over a year ago.
+    "outbox-blank-old-bodies": {
+        "task": "outbox.blank_old_bodies",
         "schedule": 24 * 3600,
     },
     # The API keys' usage meter, from Redis to the database.

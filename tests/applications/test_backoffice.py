@@ -18,12 +18,12 @@ from applications.enums import (
     QuestionKind,
     Theme,
 )
+from applications.jury.models import JuryMembership
 from applications.models import (
     Call,
     DataCharter,
     EmailTemplate,
     ExtraQuestion,
-    JuryMembership,
     SentEmail,
 )
 from portal.audit.models import AuditEvent

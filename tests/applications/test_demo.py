@@ -8,12 +8,12 @@ from pypdf import PdfReader
 
 from applications.demo import DATASET_SLUGS, seed_applications
 from applications.enums import ApplicationState
+from applications.jury.models import JuryMembership
 from applications.models import (
     Application,
     Attachment,
     Call,
     EmailTemplate,
-    JuryMembership,
     RequestedDataset,
     SentEmail,
     Submission,

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from applications.enums import ApplicationState
-from applications.models import JuryMembership
+from applications.jury.models import JuryMembership
 from applications.permissions import (
     can_edit_application,
     can_manage_team,

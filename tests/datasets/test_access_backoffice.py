@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from applications.enums import ApplicationState
-from applications.models import JuryMembership
+from applications.jury.models import JuryMembership
 from datasets.models import ApiKeyUsage, DataGrant
 from datasets.rollups import paris_day, paris_midnight
 from datasets.services import (

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import JuryMembership
+from applications.jury.models import JuryMembership
 from datasets.enums import FeedbackStatus, IngestionSource, IngestionStatus
 from datasets.models import Feedback, IngestionRun
 from portal.audit.models import AuditEvent

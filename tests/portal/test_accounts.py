@@ -213,7 +213,7 @@ def test_purge_erases_only_accounts_unused_past_retention(organiser):
 
 @pytest.mark.django_db
 def test_backoffice_sends_jury_member_without_mfa_to_mfa_setup(client, user):
-    from applications.models import JuryMembership
+    from applications.jury.models import JuryMembership
     from tests.applications.factories import CallFactory
 
     JuryMembership.objects.create(call=CallFactory(), user=user)

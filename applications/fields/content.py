@@ -213,8 +213,7 @@ def field_problems(item, application):
         return problems
     if kind == Kind.BOOLEAN:
         ok = bool(value)
-        if item.name == "accepts_charter":
-            # Accepting an older version of the charter does not count.
+        if item.current_charter:
             ok = ok and application.charter_version == call.charter.version
         require(ok, item.missing % {"version": call.charter.version})
         return problems

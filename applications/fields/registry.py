@@ -79,10 +79,8 @@ class Field:
     # Indicators: how many inputs the form offers, how many submission needs.
     count: int = 0
     minimum: int = 0
-
-    @property
-    def is_content(self):
-        return bool(self.path)
+    # Ticked for an older version of the call's charter does not count.
+    current_charter: bool = False
 
     @property
     def is_scalar(self):
@@ -336,6 +334,7 @@ CONTENT_FIELDS = (
         required=True,
         missing=_("Accept the data charter (version %(version)s)."),
         form_label=_("I accept the data charter (version %(version)s)"),
+        current_charter=True,
     ),
     Field(
         "charter_version",

@@ -69,7 +69,8 @@ def question_rows(value, *, questions=None):
     for answer in value if isinstance(value, list) else []:
         if not isinstance(answer, dict):
             continue
-        question = questions.get(answer.get("question"))
+        key = answer.get("question")
+        question = questions.get(key) if isinstance(key, int) else None
         label = question.label if question is not None else answer.get("label")
         rows.append((label or EMPTY, readable_answer(answer, question)))
     return rows
@@ -77,7 +78,10 @@ def question_rows(value, *, questions=None):
 
 def _paris(value):
     if isinstance(value, str):
-        value = parse_datetime(value)
+        try:
+            value = parse_datetime(value)
+        except ValueError:  # well formed but impossible, as 2025-13-45
+            return EMPTY
     if not isinstance(value, datetime.datetime):
         return EMPTY
     if timezone.is_naive(value):

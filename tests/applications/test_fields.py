@@ -398,6 +398,8 @@ def test_frozen_content_is_the_same_with_prefetched_rows(application):
             "10/02/2026 18:05",
         ),
         ("submitted_at", "2025-07-21T08:00:00+00:00", "21/07/2025 10:00"),
+        ("submitted_at", "2025-13-45T08:00:00", "—"),
+        ("submitted_at", "hier", "—"),
         ("state", "waiting_list", "Liste d’attente"),
         ("version", 12, "12"),
         # Hostile stored data is shown, never a crash.
@@ -850,6 +852,46 @@ def test_backoffice_page_reads_labels_for_the_submission_and_the_draft(
         "Pièces jointes",
         "Déclarations",
     ]
+
+
+def test_backoffice_page_survives_a_hostile_snapshot(
+    organiser_client, call, application
+):
+    Submission.objects.create(
+        application=application,
+        number=1,
+        content={
+            "project": "not a dict",
+            "team": "x",
+            "organisation": {"type": ["startup"], "siret": {"a": 1}},
+            "extra_answers": [{"question": [1], "kind": "yes_no", "answer": {"a": 1}}],
+            "attachments": [{"name": "<b>x</b>", "size": "big"}],
+            "requested_datasets": [1, {"granularity": ["hour"]}],
+            "declarations": "yes",
+        },
+        sha256="0" * 64,
+    )
+
+    response = organiser_client.get(
+        reverse(
+            "applications_bo:application_detail",
+            kwargs={"slug": call.slug, "reference": "AMI2-0042"},
+        )
+    )
+
+    assert response.status_code == 200
+    rows = {
+        str(label): text
+        for section in response.context["submission_sections"]
+        for label, text in section["rows"]
+    }
+    assert rows["Titre du projet"] == "—"
+    assert rows["Équipe"] == "x"
+    assert rows["Type de porteur"] == "['startup']"
+    assert rows["Pièces jointes"] == "<b>x</b>"
+    assert rows["Jeux de données demandés"] == "— (['hour']) · —"
+    assert rows["J’accepte la charte des données"] == "—"
+    assert "&lt;b&gt;x&lt;/b&gt;" in response.content.decode()
 
 
 # --- Edit conflicts ---------------------------------------------------------------

@@ -94,7 +94,11 @@ class EmailTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(SentEmail)
 class SentEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "application", "kind", "subject", "status"]
-    list_filter = ["status", "kind"]
+    list_display = ["created_at", "application", "kind", "subject", "delivery_status"]
+    list_filter = ["kind"]
     list_select_related = ["application"]
     readonly_fields = [f.name for f in SentEmail._meta.fields]
+    exclude = ["deliveries"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("deliveries")

@@ -876,7 +876,7 @@ def _seed_application(
         sha256=sha256,
         submitted_by=lead,
         submitted_at=submitted_at,
-        receipt_sent_at=submitted_at + datetime.timedelta(seconds=40),
+        receipt_queued_at=submitted_at + datetime.timedelta(seconds=40),
     )
     previous = S.DRAFT
     moment = submitted_at
@@ -985,7 +985,7 @@ def _shift_wave(call, delta):
     )
     Submission.objects.filter(application__call=call).update(
         submitted_at=F("submitted_at") + delta,
-        receipt_sent_at=F("receipt_sent_at") + delta,
+        receipt_queued_at=F("receipt_queued_at") + delta,
     )
     TeamMember.objects.filter(application__call=call).update(
         joined_at=F("joined_at") + delta

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from . import fields as registry
 from .enums import QuestionKind, TeamRole
+from .services.submission import application_content, content_fingerprint
 
 # Excel reads a UTF-8 file correctly only when it starts with a byte-order mark;
 # French Excel expects semicolons.
@@ -117,4 +118,9 @@ def application_pdf(application, *, submission=None):
         from .pdf import render_application_pdf
     except ImportError:
         return None
-    return render_application_pdf(application, submission=submission)
+    if submission is not None:
+        return render_application_pdf(application, submission=submission)
+    content = application_content(application)
+    return render_application_pdf(
+        application, content=content, fingerprint=content_fingerprint(content)
+    )

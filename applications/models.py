@@ -431,7 +431,10 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
-    receipt_sent_at = models.DateTimeField(_("receipt sent at"), null=True, blank=True)
+    # When the receipt went to the outbox (its deliveries say when it was sent).
+    receipt_queued_at = models.DateTimeField(
+        _("receipt queued at"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("submission")
@@ -464,7 +467,13 @@ class EmailTemplate(models.Model):
 
 
 class SentEmail(models.Model):
-    """A record of every email sent to a team about its application."""
+    """The application's history of the emails sent to its team.
+
+    One row per message (its text in the language of the team's lead); the
+    outbox sends one email per recipient, linked as ``deliveries``, and the
+    row's state is theirs (``delivery_status``). ``status``, ``sent_at`` and
+    ``error`` are the state recorded for messages from before the outbox.
+    """
 
     application = models.ForeignKey(
         Application,
@@ -481,6 +490,9 @@ class SentEmail(models.Model):
         related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=40)
+    # Unique when set: the same message (a submission's receipt, one team of a
+    # sending) is never recorded, nor queued, twice.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     to = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=250)
     body = models.TextField(_("body"))
@@ -496,11 +508,48 @@ class SentEmail(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    deliveries = models.ManyToManyField(
+        "outbox.OutgoingEmail",
+        related_name="+",
+        blank=True,
+        verbose_name=_("deliveries"),
+    )
 
     class Meta:
         verbose_name = _("sent email")
         verbose_name_plural = _("sent emails")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def delivery_status(self):
+        """``failed`` if a delivery failed, ``sent`` once all are, else ``queued``.
+
+        Reads ``deliveries.all()`` (prefetch it for a list). A message from
+        before the outbox has no deliveries: its recorded ``status``.
+        """
+        states = {delivery.state for delivery in self.deliveries.all()}
+        if not states:
+            return EmailStatus(self.status)
+        if EmailStatus.FAILED in states:
+            return EmailStatus.FAILED
+        if states == {EmailStatus.SENT}:
+            return EmailStatus.SENT
+        return EmailStatus.QUEUED
+
+    @property
+    def delivery_errors(self):
+        """The last error of each delivery not sent yet, or the recorded one."""
+        deliveries = list(self.deliveries.all())
+        if not deliveries:
+            return self.error
+        return "; ".join(
+            f"{delivery.to}: {delivery.last_error}"
+            for delivery in deliveries
+            if delivery.last_error and delivery.state != EmailStatus.SENT
+        )
 
 
 class ProjectQuerySet(models.QuerySet):

@@ -44,17 +44,18 @@ class StaticFilesURLFetcher(URLFetcher):
         )
 
 
-def render_application_pdf(application, *, submission=None):
+def render_application_pdf(
+    application, *, submission=None, content=None, fingerprint=""
+):
     """Return the PDF (bytes) of ``application``.
 
     With ``submission`` it shows that frozen content, the time of submission and
-    the fingerprint (the receipt); without, the current content. Either way the
-    fields are read through the registry (``applications.fields``), so a person
-    reads labels, never the stored codes. Assets come only from the project's
-    static files.
+    the fingerprint (the receipt); without, the ``content`` and ``fingerprint``
+    the caller passes (``services.submission.application_content``): this
+    module renders and imports no service. Either way the fields are read
+    through the registry (``applications.fields``), so a person reads labels,
+    never the stored codes. Assets come only from the project's static files.
     """
-    from .services.submission import application_content, content_fingerprint
-
     call = application.call
     if submission is not None:
         content = submission.content
@@ -63,8 +64,7 @@ def render_application_pdf(application, *, submission=None):
             submission.submitted_at, ZoneInfo("Europe/Paris")
         )
     else:
-        content = application_content(application)
-        fingerprint = content_fingerprint(content)
+        content = content or {}
         submitted_at = None
     questions = {question.pk: question for question in call.extra_questions.all()}
     context = {

@@ -166,9 +166,9 @@ def application_for_backoffice(call, reference):
         ),
         Prefetch(
             "emails",
-            queryset=SentEmail.objects.select_related("sent_by").order_by(
-                "-created_at"
-            ),
+            queryset=SentEmail.objects.select_related("sent_by")
+            .prefetch_related("deliveries")
+            .order_by("-created_at"),
         ),
     )
     try:
@@ -342,9 +342,13 @@ def call_overview(call, *, now=None):
 
 
 def sent_emails_for_call(call):
-    """Return the emails sent to the teams of the call's applications, newest first."""
+    """Return the emails sent to the teams of the call's applications, newest first.
+
+    Each with its outbox deliveries prefetched (``SentEmail.delivery_status``).
+    """
     return (
         SentEmail.objects.filter(application__call=call)
         .select_related("application", "template", "sent_by")
+        .prefetch_related("deliveries")
         .order_by("-created_at", "-id")
     )

@@ -12,4 +12,5 @@ urlpatterns = [
     path("", backoffice_home, name="backoffice_home"),
     path("appels/", include("applications.backoffice_urls")),
     path("donnees/", include("datasets.backoffice_urls")),
+    path("courriels/", include("portal.outbox.urls")),
 ]

@@ -9,5 +9,3 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Back-office tasks live beside the applicant ones, in their own module.
-app.autodiscover_tasks(related_name="backoffice_tasks")

@@ -35,11 +35,12 @@ from .drafts import (
     save_draft,
 )
 from .emails import (
+    queue_invitation_email,
     queue_state_email,
+    queue_submission_receipt,
     queue_team_emails,
     render_team_email,
     save_email_template,
-    send_team_email,
 )
 from .review import (
     change_state,
@@ -53,7 +54,6 @@ from .submission import (
     application_content,
     completeness_problems,
     content_fingerprint,
-    mark_receipt_sent,
     submit_application,
     withdraw_application,
 )
@@ -99,9 +99,10 @@ __all__ = [
     "is_draft_field",
     "mark_admissible",
     "mark_inadmissible",
-    "mark_receipt_sent",
     "publish_call",
+    "queue_invitation_email",
     "queue_state_email",
+    "queue_submission_receipt",
     "queue_team_emails",
     "read_draft_value",
     "remove_attachment",
@@ -111,7 +112,6 @@ __all__ = [
     "save_call",
     "save_draft",
     "save_email_template",
-    "send_team_email",
     "start_review",
     "submit_application",
     "unpublish_call",

@@ -1,20 +1,34 @@
-"""Emails to teams: state emails, organisers' template emails, the templates."""
+"""Emails to teams, all through the outbox (``portal.outbox``).
+
+A message is recorded once as a ``SentEmail`` (the application's history,
+shown to organisers) and queued in the outbox as one email per recipient, in
+that person's language, in the same transaction: a rollback sends nothing, and
+the outbox's idempotency keys mean nothing is sent twice. Receipts, team
+invitations, admissibility and decision emails, organisers' template emails.
+"""
+
+import hashlib
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit.models import AuditEvent
 from portal.audit.services import record_event
+from portal.outbox.enums import EmailKind
+from portal.outbox.services import queue_email
 
-from ..enums import ApplicationState, EmailStatus
-from ..models import EmailTemplate, SentEmail
+from ..enums import ApplicationState
+from ..models import EmailTemplate, SentEmail, Submission
 
-# --- Emails to teams ------------------------------------------------------------
+# What each kind of team message is in the outbox.
+OUTBOX_KINDS = {
+    "inadmissible": EmailKind.APPLICATION_STATE,
+    "decision": EmailKind.APPLICATION_STATE,
+    "team_message": EmailKind.TEAM_MESSAGE,
+}
 
 
 class _Placeholders(dict):
@@ -30,6 +44,26 @@ def _team_users(application):
         )
         if member.user.is_active
     ]
+
+
+def _language(user):
+    """The language a person reads their emails in (``fr`` or ``en``)."""
+    language = (getattr(user, "language", "") or settings.LANGUAGE_CODE)[:2]
+    codes = {code for code, _name in settings.LANGUAGES}
+    return language if language in codes else settings.LANGUAGE_CODE[:2]
+
+
+def outbox_key(prefix, address):
+    """Return the idempotency key of the email ``prefix`` to ``address``.
+
+    ``<prefix>:<address>``; a long address is replaced by its hash so the key
+    stays within the outbox's 200 characters.
+    """
+    address = address.strip().lower()
+    key = f"{prefix}:{address}"
+    if len(key) <= 200:
+        return key
+    return f"{prefix}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _placeholders(application, *, name=""):
@@ -85,8 +119,10 @@ def render_team_email(sent_email, *, language, name=""):
                 "reference": application.reference,
                 "decision": ApplicationState(application.state).label,
             }
+            # The programme decides (a jury may not have scored it): say so.
             message = _(
-                "The jury has examined your application “%(title)s”.\n\n"
+                "The OpenBatignolles programme has taken its decision on your "
+                "application “%(title)s”.\n\n"
                 "Decision: %(decision)s\n\nFeedback:\n%(feedback)s"
             ) % {
                 "title": application.title,
@@ -108,60 +144,99 @@ def render_team_email(sent_email, *, language, name=""):
     return str(subject).replace("\n", " ").strip(), body
 
 
-def _record_email(application, *, kind, template=None, actor):
+def _sent_by(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _record_team_email(application, *, kind, template=None, actor, key=None):
+    """Record a message to the team of ``application`` and queue it per member.
+
+    The history keeps the text in the lead's language; each active member gets
+    it in their own language, with the key ``team-email:<id>:<address>``.
+    """
     users = _team_users(application)
     sent_email = SentEmail(
         application=application,
         template=template,
         kind=kind,
+        key=key,
         to=[user.email for user in users],
-        sent_by=actor if actor is not None and actor.is_authenticated else None,
+        sent_by=_sent_by(actor),
     )
     lead = users[0] if users else None
-    language = lead.language if lead else "fr"
     sent_email.subject, sent_email.body = render_team_email(
-        sent_email, language=language, name=lead.display_name if lead else ""
+        sent_email,
+        language=_language(lead),
+        name=lead.display_name if lead else "",
     )
     sent_email.save()
+    deliveries = []
+    for user in users:
+        language = _language(user)
+        subject, body = render_team_email(
+            sent_email, language=language, name=user.display_name
+        )
+        deliveries.append(
+            queue_email(
+                key=outbox_key(f"team-email:{sent_email.pk}", user.email),
+                kind=OUTBOX_KINDS[kind],
+                to=user.email,
+                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+                body=body,
+                language=language,
+                about=application.reference,
+            )
+        )
+    sent_email.deliveries.add(*deliveries)
     return sent_email
-
-
-def _queue_send(sent_email_ids):
-    from ..backoffice_tasks import send_team_email_task
-
-    for sent_email_id in sent_email_ids:
-        send_team_email_task.delay(sent_email_id=sent_email_id)
 
 
 def queue_state_email(application, *, kind, actor):
-    """Record an email about the application's new state and queue its sending."""
-    sent_email = _record_email(application, kind=kind, actor=actor)
-    transaction.on_commit(lambda: _queue_send([sent_email.pk]))
-    return sent_email
+    """Record the email about the application's new state and queue it.
+
+    ``kind`` is ``inadmissible`` (with the reason) or ``decision`` (with the
+    feedback). One outbox email per active team member, sent after commit.
+    Returns the ``SentEmail``.
+    """
+    with transaction.atomic():
+        return _record_team_email(application, kind=kind, actor=actor)
 
 
 def queue_team_emails(applications, template, *, actor, batch=""):
-    """Record one email per application from ``template`` and queue them.
+    """Record one message per application from ``template`` and queue them.
 
-    Each is sent by Celery in every team member's language. Records the audit
-    event ``team_email.queued`` on the template. ``batch`` (the sending form's
-    token) makes a double click or a retry queue nothing more. Returns the new
-    ``SentEmail`` rows.
+    Each team member gets it in their language, through the outbox. Records the
+    audit event ``team_email.queued`` on the template. ``batch`` (the sending
+    form's token) names the messages (``team-email:<batch>:<application id>``):
+    a double click or a retry of the same sending queues nothing more. Returns
+    the new ``SentEmail`` rows.
     """
     with transaction.atomic():
         if batch:
             # Serialise the sendings of one template so a retry sees the first.
             EmailTemplate.objects.select_for_update().filter(pk=template.pk).first()
-            if AuditEvent.objects.filter(
-                verb="team_email.queued", data__batch=batch
-            ).exists():
-                return []
+            keys = {
+                application.pk: f"team-email:{batch}:{application.pk}"
+                for application in applications
+            }
+            done = set(
+                SentEmail.objects.filter(key__in=keys.values()).values_list(
+                    "key", flat=True
+                )
+            )
+            applications = [a for a in applications if keys[a.pk] not in done]
         sent_emails = [
-            _record_email(
-                application, kind="team_message", template=template, actor=actor
+            _record_team_email(
+                application,
+                kind="team_message",
+                template=template,
+                actor=actor,
+                key=f"team-email:{batch}:{application.pk}" if batch else None,
             )
             for application in applications
         ]
+        if not sent_emails:
+            return []
         record_event(
             "team_email.queued",
             actor=actor,
@@ -172,49 +247,153 @@ def queue_team_emails(applications, template, *, actor, batch=""):
                 "applications": [e.application.reference for e in sent_emails],
             },
         )
-        ids = [e.pk for e in sent_emails]
-        transaction.on_commit(lambda: _queue_send(ids))
     return sent_emails
 
 
-def send_team_email(sent_email):
-    """Send a recorded email to each team member in their language.
+# --- Invitations and receipts -------------------------------------------------
 
-    Safe to run twice: an email already sent is not sent again, and a retry
-    after a failure only writes to the members not reached yet (``to`` lists
-    the addresses reached so far). Marks the row ``sent`` with the time, or
-    ``failed`` with the error (the Celery task retries it).
+
+def _render(prefix, context):
+    subject = render_to_string(f"email/{prefix}_subject.txt", context)
+    body = render_to_string(f"email/{prefix}_body.txt", context)
+    return " ".join(subject.split()), body
+
+
+def queue_invitation_email(invitation):
+    """Record and queue the email inviting ``invitation.email`` into the team.
+
+    Written in the inviter's language, with the link to accept; outbox key
+    ``invitation:<invitation id>``. Call it in the transaction that created
+    the invitation. Returns the ``SentEmail``.
     """
-    if sent_email.status == EmailStatus.SENT:
-        return sent_email
-    users = _team_users(sent_email.application)
-    reached = (
-        list(sent_email.to or []) if sent_email.status == EmailStatus.FAILED else []
-    )
-    try:
+    application = invitation.application
+    language = _language(invitation.invited_by)
+    with translation.override(language):
+        subject, body = _render(
+            "application_invitation",
+            {
+                "application": application,
+                "call": application.call,
+                "invitation": invitation,
+                "inviter": invitation.invited_by,
+                "url": settings.SITE_URL
+                + reverse(
+                    "applications:accept_invitation",
+                    kwargs={"token": invitation.token},
+                ),
+            },
+        )
+    with transaction.atomic():
+        sent_email = SentEmail.objects.create(
+            application=application,
+            kind="team_invitation",
+            key=f"invitation:{invitation.pk}",
+            to=[invitation.email],
+            subject=subject,
+            body=body,
+            sent_by=invitation.invited_by,
+        )
+        delivery = queue_email(
+            key=f"invitation:{invitation.pk}",
+            kind=EmailKind.TEAM_INVITATION,
+            to=invitation.email,
+            subject=subject,
+            body=body,
+            language=language,
+            about=application.reference,
+        )
+        sent_email.deliveries.add(delivery)
+    return sent_email
+
+
+def _receipt(submission, *, language):
+    """Return ``(subject, body, pdf)`` of the receipt in ``language``."""
+    # WeasyPrint is heavy to import: only the processes that render load it.
+    from ..pdf import render_application_pdf
+
+    application = submission.application
+    with translation.override(language):
+        subject, body = _render(
+            "application_receipt",
+            {
+                "application": application,
+                "call": application.call,
+                "submission": submission,
+                "submitted_at": timezone.localtime(submission.submitted_at),
+                "url": settings.SITE_URL
+                + reverse(
+                    "applications:application_detail",
+                    kwargs={"reference": application.reference},
+                ),
+            },
+        )
+        pdf = render_application_pdf(application, submission=submission)
+    return subject, body, pdf
+
+
+def queue_submission_receipt(submission):
+    """Queue the receipt of ``submission`` to each active team member, once.
+
+    Renders the receipt and its PDF (the frozen content) in each member's
+    language, outside any transaction, then in one transaction records the
+    ``SentEmail`` (key ``receipt:<submission id>``, the submitter's language),
+    queues one outbox email per member with the PDF attached (key
+    ``receipt:<submission id>:<address>``) and stamps the submission's
+    ``receipt_queued_at``. Returns the ``SentEmail``, or None when the receipt
+    was already queued (nothing is rendered again) or the team is empty.
+    """
+    key = f"receipt:{submission.pk}"
+    # A stamped submission without the key had its receipt before the outbox.
+    if (
+        submission.receipt_queued_at is not None
+        or SentEmail.objects.filter(key=key).exists()
+    ):
+        return None
+    application = submission.application
+    users = _team_users(application)
+    if not users:
+        return None
+    submitter = submission.submitted_by or users[0]
+    rendered = {}
+    for language in [_language(submitter)] + [_language(user) for user in users]:
+        if language not in rendered:
+            rendered[language] = _receipt(submission, language=language)
+    filename = f"{application.reference}-{submission.number}.pdf"
+    subject, body, _pdf = rendered[_language(submitter)]
+    with transaction.atomic():
+        sent_email, created = SentEmail.objects.get_or_create(
+            key=key,
+            defaults={
+                "application": application,
+                "kind": "submission_receipt",
+                "to": [user.email for user in users],
+                "subject": subject,
+                "body": body,
+                "sent_by": submission.submitted_by,
+            },
+        )
+        if not created:
+            return None
+        deliveries = []
         for user in users:
-            if user.email in reached:
-                continue
-            subject, body = render_team_email(
-                sent_email, language=user.language, name=user.display_name
+            language = _language(user)
+            subject, body, pdf = rendered[language]
+            deliveries.append(
+                queue_email(
+                    key=outbox_key(key, user.email),
+                    kind=EmailKind.APPLICATION_RECEIPT,
+                    to=user.email,
+                    subject=subject,
+                    body=body,
+                    language=language,
+                    about=application.reference,
+                    attachments=[(filename, pdf, "application/pdf")],
+                )
             )
-            EmailMessage(
-                subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-                body=body,
-                to=[user.email],
-            ).send()
-            reached.append(user.email)
-    except Exception as exc:  # noqa: BLE001 - any transport error is recorded.
-        sent_email.status = EmailStatus.FAILED
-        sent_email.error = str(exc)[:2000]
-        sent_email.to = reached
-        sent_email.save(update_fields=["status", "error", "to"])
-        return sent_email
-    sent_email.status = EmailStatus.SENT
-    sent_email.sent_at = timezone.now()
-    sent_email.to = [user.email for user in users]
-    sent_email.error = ""
-    sent_email.save(update_fields=["status", "sent_at", "to", "error"])
+        sent_email.deliveries.add(*deliveries)
+        Submission.objects.filter(pk=submission.pk, receipt_queued_at=None).update(
+            receipt_queued_at=timezone.now()
+        )
     return sent_email
 
 

@@ -60,8 +60,11 @@ def submit_application(application, *, actor, now=None):
     a retry) that submission is returned and nothing else happens. Otherwise a
     new numbered ``Submission`` freezes the content; the first one moves the
     state to submitted (``application.submitted``), later ones are audited as
-    ``application.resubmitted``. The receipt email is queued on commit.
+    ``application.resubmitted``. After commit, a task renders the receipt and
+    its PDF and queues it in the outbox (``emails.queue_submission_receipt``).
     """
+    # Imported here, not at the top: ``tasks`` imports ``services.emails``, and
+    # this package's ``__init__`` imports this module.
     from ..tasks import send_submission_receipt_task
 
     with transaction.atomic():
@@ -121,10 +124,3 @@ def withdraw_application(application, *, actor):
     ``application.withdrawn``.
     """
     return change_state(application, ApplicationState.WITHDRAWN, actor=actor)
-
-
-def mark_receipt_sent(submission, *, now=None):
-    """Stamp the submission's receipt as sent (once)."""
-    Submission.objects.filter(pk=submission.pk, receipt_sent_at=None).update(
-        receipt_sent_at=now or timezone.now()
-    )

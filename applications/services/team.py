@@ -12,6 +12,7 @@ from ..enums import DECISION_STATES, ApplicantType, ApplicationState, TeamRole
 from ..models import Application, TeamInvitation, TeamMember
 from .base import ApplicationStateError, NotEligibleError, TeamError, _lock
 from .drafts import deadline_passed_error
+from .emails import queue_invitation_email
 
 # --- Eligibility and creation -----------------------------------------------
 
@@ -98,13 +99,12 @@ def create_application(
 
 
 def invite_member(application, *, actor, email):
-    """Invite ``email`` to join the team; the email is sent after commit.
+    """Invite ``email`` to join the team and queue the invitation email.
 
-    Raises ``TeamError`` when the person is already in the team or invited.
-    Audited as ``application.member_invited``.
+    The email goes through the outbox and is sent after commit. Raises
+    ``TeamError`` when the person is already in the team or invited. Audited
+    as ``application.member_invited``.
     """
-    from ..tasks import send_team_invitation_task
-
     email = email.strip().lower()
     with transaction.atomic():
         locked = _lock(application)
@@ -138,9 +138,7 @@ def invite_member(application, *, actor, email):
             target=locked,
             data={"email": email},
         )
-        transaction.on_commit(
-            lambda: send_team_invitation_task.delay(invitation_id=invitation.pk)
-        )
+        queue_invitation_email(invitation)
     return invitation
 
 

@@ -14,7 +14,13 @@ from portal.audit.services import record_event
 
 from .models import OrganiserRole, User
 
-PORTAL_APPS = ("portal.accounts", "datasets", "applications", "workshops")
+PORTAL_APPS = (
+    "portal.accounts",
+    "portal.outbox",
+    "datasets",
+    "applications",
+    "workshops",
+)
 
 
 def _personal_data_modules():

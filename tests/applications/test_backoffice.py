@@ -565,7 +565,7 @@ def test_mark_inadmissible_emails_reason_to_team(
     assert application.state == S.INADMISSIBLE
     assert application.inadmissibility_reason == "Le projet vise Lyon."
     sent = SentEmail.objects.get()
-    assert (sent.kind, sent.status) == ("inadmissible", EmailStatus.SENT)
+    assert (sent.kind, sent.delivery_status) == ("inadmissible", EmailStatus.SENT)
     assert sorted(sent.to) == sorted([application.created_by.email, english.email])
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert set(by_recipient) == set(sent.to)
@@ -722,7 +722,7 @@ def test_team_email_send_to_filtered_selection_in_each_language(
         )
     assert response.status_code == 302
     sent = SentEmail.objects.get()
-    assert (sent.application, sent.template, sent.status) == (
+    assert (sent.application, sent.template, sent.delivery_status) == (
         chosen,
         template,
         EmailStatus.SENT,
@@ -739,31 +739,66 @@ def test_team_email_send_to_filtered_selection_in_each_language(
 
 
 @pytest.mark.django_db
-def test_team_email_failure_recorded(call, template, organiser, settings):
-    from applications.services import queue_team_emails, send_team_email
+def test_team_email_failure_recorded_with_the_reason(
+    call, template, organiser, settings, django_capture_on_commit_callbacks
+):
+    from applications.services import queue_team_emails
+    from portal.outbox.services import MAX_ATTEMPTS, send_outgoing_email
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = 1  # nothing listens there
     application = submitted(call)
-    [sent] = queue_team_emails([application], template, actor=organiser)
-    send_team_email(sent)
-    sent.refresh_from_db()
-    assert sent.status == EmailStatus.FAILED
-    assert sent.error
+    with django_capture_on_commit_callbacks(execute=False):
+        [sent] = queue_team_emails([application], template, actor=organiser)
+    [delivery] = sent.deliveries.all()
+
+    assert send_outgoing_email(delivery).status == "retry"
+    sent = SentEmail.objects.get(pk=sent.pk)
+    assert sent.delivery_status == EmailStatus.QUEUED
+    assert sent.delivery_errors.startswith(
+        f"{application.created_by.email}: ConnectionRefusedError"
+    )
+
+    type(delivery).objects.filter(pk=delivery.pk).update(attempts=MAX_ATTEMPTS - 1)
+    assert send_outgoing_email(delivery).status == "failed"
+    sent = SentEmail.objects.get(pk=sent.pk)
+    assert sent.delivery_status == EmailStatus.FAILED
+    assert mail.outbox == []
 
 
 @pytest.mark.django_db
-def test_send_team_email_task_twice_sends_once(call, template, organiser):
-    from applications.backoffice_tasks import send_team_email_task
+def test_team_email_one_outbox_row_per_member_sent_once(
+    call, template, organiser, django_capture_on_commit_callbacks
+):
     from applications.services import queue_team_emails
+    from portal.outbox.models import OutgoingEmail
+    from portal.outbox.tasks import send_outgoing_email_task
 
-    application = submitted(call)
-    [sent] = queue_team_emails([application], template, actor=organiser)
-    send_team_email_task(sent_email_id=sent.pk)
-    send_team_email_task(sent_email_id=sent.pk)
-    assert len(mail.outbox) == 1
-    send_team_email_task(sent_email_id=999999)
+    application = submitted(call, reference="ROW-1", title="Bruit")
+    member = TeamMemberFactory(application=application).user
+    with django_capture_on_commit_callbacks(execute=False):
+        [sent] = queue_team_emails([application], template, actor=organiser)
+
+    rows = OutgoingEmail.objects.order_by("to")
+    assert [(row.idempotency_key, row.kind, row.to, row.subject) for row in rows] == [
+        (
+            f"team-email:{sent.pk}:{address}",
+            "team_message",
+            address,
+            "[OpenBatignolles] Rappel pour ROW-1",
+        )
+        for address in sorted([application.created_by.email, member.email])
+    ]
+    assert "Bonjour, votre projet Bruit (AMI 2026)." in rows[0].body
+    for row in rows:
+        assert send_outgoing_email_task(email_id=row.pk) == "sent"
+        assert send_outgoing_email_task(email_id=row.pk) == "skipped"
+    assert send_outgoing_email_task(email_id=999999) == "gone"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [application.created_by.email, member.email]
+    )
+    assert SentEmail.objects.get().delivery_status == EmailStatus.SENT
 
 
 class FlakyBackend(locmem.EmailBackend):
@@ -781,9 +816,13 @@ class FlakyBackend(locmem.EmailBackend):
 
 @pytest.mark.django_db
 def test_team_email_retried_reaches_each_member_once(
-    call, template, organiser, settings, eager_celery
+    call,
+    template,
+    organiser,
+    settings,
+    eager_celery,
+    django_capture_on_commit_callbacks,
 ):
-    from applications.backoffice_tasks import send_team_email_task
     from applications.services import queue_team_emails
     from portal.celery import app
 
@@ -791,24 +830,24 @@ def test_team_email_retried_reaches_each_member_once(
     FlakyBackend.attempts = 0
     application = submitted(call)
     second = TeamMemberFactory(application=application).user
-    [sent] = queue_team_emails([application], template, actor=organiser)
     # In eager mode Celery runs a retry in place only when errors do not
     # propagate (a worker retries through the broker whatever this says).
     before = app.conf.task_eager_propagates
     app.conf.task_eager_propagates = False
     try:
-        send_team_email_task.delay(sent_email_id=sent.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            [sent] = queue_team_emails([application], template, actor=organiser)
     finally:
         app.conf.task_eager_propagates = before
 
-    sent.refresh_from_db()
-    assert sent.status == EmailStatus.SENT
-    assert sent.error == ""
+    sent = SentEmail.objects.get(pk=sent.pk)
+    assert sent.delivery_status == EmailStatus.SENT
+    assert sent.delivery_errors == ""
     recipients = sorted(address for message in mail.outbox for address in message.to)
-    assert recipients == sorted(sent.to)
-    assert second.email in recipients
-    assert len(recipients) == 2  # the first member was not written to twice
+    assert recipients == sorted([application.created_by.email, second.email])
     assert FlakyBackend.attempts == 3
+    retried = sent.deliveries.get(attempts=2)
+    assert retried.last_error == "ConnectionRefusedError: mail server unreachable"
 
 
 @pytest.mark.django_db
@@ -885,7 +924,8 @@ def test_sent_email_list_queries_constant(
     queue_team_emails(
         [submitted(call) for _ in range(count)], template, actor=organiser
     )
-    with django_assert_num_queries(5):
+    # The sixth query prefetches the emails' outbox deliveries.
+    with django_assert_num_queries(6):
         response = organiser_client.get(url("sent_email_list", slug=call.slug))
     assert len(response.context["page"].object_list) == count
 

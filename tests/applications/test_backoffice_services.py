@@ -87,7 +87,7 @@ def test_backoffice_transition_allowed(
     )
     emails = list(SentEmail.objects.filter(application=application))
     if after == S.INADMISSIBLE or after in (S.RETAINED, S.WAITING_LIST, S.NOT_RETAINED):
-        assert [e.status for e in emails] == [EmailStatus.SENT]
+        assert [e.delivery_status for e in emails] == [EmailStatus.SENT]
         assert len(mail.outbox) == 1
         assert mail.outbox[0].to == [application.created_by.email]
     else:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 from pypdf import PdfReader
 
-from applications.enums import ApplicationState
+from applications.enums import ApplicationState, EmailStatus
 from applications.models import Application, SentEmail, Submission
 from applications.selectors import submission_for_review
 from applications.services import (
@@ -20,6 +20,7 @@ from applications.services import (
 )
 from applications.tasks import send_submission_receipt_task
 from portal.audit.models import AuditEvent
+from portal.outbox.models import OutgoingEmail
 from tests.applications.factories import (
     ApplicationFactory,
     CallFactory,
@@ -81,7 +82,7 @@ def test_submit_complete_freezes_content_with_its_fingerprint(
     assert submission.content == application_content(application)
     assert submission.sha256 == content_fingerprint(submission.content)
     assert submission.content["project"]["title"] == "Places de livraison en temps réel"
-    assert submission.receipt_sent_at is not None
+    assert submission.receipt_queued_at is not None
     event = AuditEvent.objects.get(verb="application.submitted")
     assert (event.before, event.after) == ({"state": "draft"}, {"state": "submitted"})
 
@@ -124,7 +125,7 @@ def test_submit_deadline_error_names_the_paris_time(db):
     assert excinfo.value.params["deadline"] == "20 mars 2026 12:00"
 
 
-def test_submit_double_click_makes_one_submission_and_one_email(
+def test_submit_double_click_makes_one_submission_and_one_receipt_each(
     client, user, mailoutbox, django_capture_on_commit_callbacks
 ):
     application = make_complete_application(created_by=user)
@@ -137,11 +138,21 @@ def test_submit_double_click_makes_one_submission_and_one_email(
 
     assert (first.status_code, second.status_code) == (302, 302)
     assert Submission.objects.count() == 1
-    assert len(mailoutbox) == 1
-    message = mailoutbox[0]
-    assert sorted(message.to) == sorted([user.email, member.email])
-    assert SentEmail.objects.filter(kind="submission_receipt").count() == 1
     submission = Submission.objects.get()
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        [user.email, member.email]
+    )
+    assert [len(message.to) for message in mailoutbox] == [1, 1]
+    sent = SentEmail.objects.get(kind="submission_receipt")
+    assert sent.key == f"receipt:{submission.pk}"
+    assert sent.delivery_status == EmailStatus.SENT
+    rows = OutgoingEmail.objects.order_by("to")
+    assert [(row.idempotency_key, row.kind, row.to) for row in rows] == [
+        (f"receipt:{submission.pk}:{address}", "application_receipt", address)
+        for address in sorted([user.email, member.email])
+    ]
+    message = mailoutbox[0]
+    assert message.subject == f"Candidature {application.reference} reçue"
     assert submission.sha256 in message.body
     filename, content, mimetype = message.attachments[0]
     assert (filename, mimetype) == (f"{application.reference}-1.pdf", "application/pdf")
@@ -150,15 +161,56 @@ def test_submit_double_click_makes_one_submission_and_one_email(
     assert submission.sha256 in text.replace("\n", "")
 
 
-def test_receipt_task_twice_sends_one_email(db, mailoutbox):
+def test_receipt_task_twice_queues_and_sends_each_receipt_once(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
     application = make_complete_application()
+    member = TeamMemberFactory(application=application).user
     submission = submit_application(application, actor=application.created_by)
 
-    assert send_submission_receipt_task(submission_id=submission.pk) is True
-    assert send_submission_receipt_task(submission_id=submission.pk) is False
-    assert send_submission_receipt_task(submission_id=999999) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_submission_receipt_task(submission_id=submission.pk) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_submission_receipt_task(submission_id=submission.pk) is False
+        assert send_submission_receipt_task(submission_id=999999) is False
 
-    assert len(mailoutbox) == 1
+    assert sorted(message.to[0] for message in mailoutbox) == sorted(
+        [application.created_by.email, member.email]
+    )
+    assert SentEmail.objects.filter(kind="submission_receipt").count() == 1
+    assert OutgoingEmail.objects.filter(state="sent").count() == 2
+
+
+def test_receipt_in_each_members_language_with_its_pdf(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = make_complete_application()
+    english = TeamMemberFactory(application=application).user
+    english.language = "en"
+    english.save(update_fields=["language"])
+    submission = submit_application(application, actor=application.created_by)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_submission_receipt_task(submission_id=submission.pk)
+
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert by_address[english.email].subject == (
+        f"Application {application.reference} received"
+    )
+    assert by_address[application.created_by.email].subject == (
+        f"Candidature {application.reference} reçue"
+    )
+    for message in mailoutbox:
+        [(filename, _content, mimetype)] = message.attachments
+        assert (filename, mimetype) == (
+            f"{application.reference}-1.pdf",
+            "application/pdf",
+        )
+    row = OutgoingEmail.objects.get(to=english.email)
+    assert (row.language, row.about) == ("en", application.reference)
+    assert [a.filename for a in row.attachments.all()] == [
+        f"{application.reference}-1.pdf"
+    ]
 
 
 def test_resubmit_after_a_change_makes_submission_two_and_stays_submitted(

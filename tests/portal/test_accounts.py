@@ -7,6 +7,7 @@ from django.core import mail
 
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
+from portal.outbox.models import OutgoingEmail
 from tests.conftest import make_user
 
 PASSWORD = "une-phrase-de-passe-solide"
@@ -17,11 +18,18 @@ def link_in(message):
 
 
 @pytest.mark.django_db
-def test_signup_sends_verification_email_and_link_verifies(client):
-    response = client.post(
-        "/comptes/signup/",
-        {"email": "nouvelle@example.org", "password1": PASSWORD, "password2": PASSWORD},
-    )
+def test_signup_sends_verification_email_and_link_verifies(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/comptes/signup/",
+            {
+                "email": "nouvelle@example.org",
+                "password1": PASSWORD,
+                "password2": PASSWORD,
+            },
+        )
 
     assert response.status_code == 302
     assert response["Location"] == "/comptes/confirm-email/"
@@ -31,6 +39,16 @@ def test_signup_sends_verification_email_and_link_verifies(client):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nouvelle@example.org"]
     assert "/comptes/confirm-email/" in mail.outbox[0].body
+    # It went through the outbox, where organisers see it sent.
+    queued = OutgoingEmail.objects.get()
+    assert (queued.kind, queued.to, queued.state, queued.language) == (
+        "account",
+        "nouvelle@example.org",
+        "sent",
+        "fr",
+    )
+    assert queued.about == "email_confirmation_signup"
+    assert queued.subject == mail.outbox[0].subject
 
     confirm_url = link_in(mail.outbox[0])
     page = client.get(confirm_url)
@@ -41,12 +59,16 @@ def test_signup_sends_verification_email_and_link_verifies(client):
 
 
 @pytest.mark.django_db
-def test_login_refused_until_email_is_verified(client):
+def test_login_refused_until_email_is_verified(
+    client, django_capture_on_commit_callbacks
+):
     make_user("pas.verifie@example.org", verified=False, password=PASSWORD)
 
-    response = client.post(
-        "/comptes/login/", {"login": "pas.verifie@example.org", "password": PASSWORD}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/comptes/login/",
+            {"login": "pas.verifie@example.org", "password": PASSWORD},
+        )
 
     assert response.status_code == 302
     assert response["Location"] == "/comptes/confirm-email/"
@@ -68,10 +90,13 @@ def test_login_with_email_and_password(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_email_link_sets_new_password(client):
+def test_password_reset_email_link_sets_new_password(
+    client, django_capture_on_commit_callbacks
+):
     user = make_user("lea@example.org", password="ancien-mot-de-passe")
 
-    client.post("/comptes/password/reset/", {"email": "lea@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/comptes/password/reset/", {"email": "lea@example.org"})
 
     assert len(mail.outbox) == 1
     reset_url = link_in(mail.outbox[0])

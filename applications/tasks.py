@@ -7,7 +7,7 @@ these tasks only do the work that should not happen in a web request.
 from celery import shared_task
 
 from .models import Submission
-from .services.emails import queue_submission_receipt
+from .services.emails import queue_missing_receipts, queue_submission_receipt
 
 
 @shared_task(name="applications.send_submission_receipt")
@@ -25,3 +25,9 @@ def send_submission_receipt_task(*, submission_id):
     if submission is None:
         return False
     return queue_submission_receipt(submission) is not None
+
+
+@shared_task(name="applications.queue_missing_receipts")
+def queue_missing_receipts_task():
+    """Queue the receipts whose task was lost (every five minutes)."""
+    return queue_missing_receipts()

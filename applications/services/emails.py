@@ -7,6 +7,7 @@ the outbox's idempotency keys mean nothing is sent twice. Receipts, team
 invitations, admissibility and decision emails, organisers' template emails.
 """
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -20,8 +21,13 @@ from portal.audit.services import record_event
 from portal.outbox.enums import EmailKind
 from portal.outbox.services import queue_email
 
-from ..enums import ApplicationState
+from ..enums import ApplicationState, EmailStatus
 from ..models import EmailTemplate, SentEmail, Submission
+
+# A submission whose receipt is not queued this long after it was made lost its
+# task (broker down, worker killed); older ones are left alone (the history).
+RECEIPT_SWEEP_AFTER = datetime.timedelta(minutes=5)
+RECEIPT_SWEEP_WINDOW = datetime.timedelta(days=7)
 
 # What each kind of team message is in the outbox.
 OUTBOX_KINDS = {
@@ -169,6 +175,10 @@ def _record_team_email(application, *, kind, template=None, actor, key=None):
         language=_language(lead),
         name=lead.display_name if lead else "",
     )
+    if not users:
+        # Nothing goes to the outbox: the history says so rather than "queued".
+        sent_email.status = EmailStatus.FAILED
+        sent_email.error = str(_("The team has no active member to write to."))
     sent_email.save()
     deliveries = []
     for user in users:
@@ -395,6 +405,26 @@ def queue_submission_receipt(submission):
             receipt_queued_at=timezone.now()
         )
     return sent_email
+
+
+def queue_missing_receipts(*, now=None):
+    """Queue the receipts of the submissions whose receipt task was lost.
+
+    Looks at the submissions made between ``RECEIPT_SWEEP_WINDOW`` and
+    ``RECEIPT_SWEEP_AFTER`` ago without ``receipt_queued_at`` and queues their
+    receipt (``queue_submission_receipt``, itself idempotent). Returns the
+    number of receipts queued.
+    """
+    now = now or timezone.now()
+    pending = Submission.objects.filter(
+        receipt_queued_at=None,
+        submitted_at__lte=now - RECEIPT_SWEEP_AFTER,
+        submitted_at__gte=now - RECEIPT_SWEEP_WINDOW,
+    ).select_related("application__call", "submitted_by")
+    return sum(
+        queue_submission_receipt(submission) is not None
+        for submission in pending.order_by("submitted_at", "pk")
+    )
 
 
 def save_email_template(template, *, fields, actor):

@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+import logging
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +17,8 @@ from ..models import Application, Submission
 from .base import ApplicationStateError, IncompleteApplicationError, _sync
 from .drafts import EDITABLE_STATES, deadline_passed_error
 from .review import change_state
+
+logger = logging.getLogger(__name__)
 
 # --- Completeness, content and submission -----------------------------------
 
@@ -63,10 +67,6 @@ def submit_application(application, *, actor, now=None):
     ``application.resubmitted``. After commit, a task renders the receipt and
     its PDF and queues it in the outbox (``emails.queue_submission_receipt``).
     """
-    # Imported here, not at the top: ``tasks`` imports ``services.emails``, and
-    # this package's ``__init__`` imports this module.
-    from ..tasks import send_submission_receipt_task
-
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update(of=("self",))
@@ -110,9 +110,7 @@ def submit_application(application, *, actor, now=None):
             )
         locked.submitted_at = now
         locked.save(update_fields=["submitted_at"])
-        transaction.on_commit(
-            lambda: send_submission_receipt_task.delay(submission_id=submission.pk)
-        )
+        transaction.on_commit(partial(enqueue_receipt, submission.pk))
     _sync(application, locked, ["state", "state_changed_at", "submitted_at"])
     return submission
 
@@ -124,3 +122,24 @@ def withdraw_application(application, *, actor):
     ``application.withdrawn``.
     """
     return change_state(application, ApplicationState.WITHDRAWN, actor=actor)
+
+
+def enqueue_receipt(submission_id):
+    """Queue the task that renders and queues a submission's receipt.
+
+    On a broker error, log it: ``emails.queue_missing_receipts`` (every few
+    minutes) queues the receipts whose task never ran, so none is lost and the
+    submission, already saved, is not reported as failed.
+    """
+    # Imported here: ``tasks`` imports ``services.emails``, and this package's
+    # ``__init__`` imports this module.
+    from ..tasks import send_submission_receipt_task
+
+    try:
+        send_submission_receipt_task.delay(submission_id=submission_id)
+    except Exception:
+        logger.exception(
+            "The receipt task of submission %s could not be queued; the "
+            "receipt sweeper will queue it",
+            submission_id,
+        )

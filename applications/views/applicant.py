@@ -109,7 +109,9 @@ def next_step(application, now):
     if state == S.WAITING_LIST:
         return _("On the waiting list: the organisers will write to you.")
     if state == S.NOT_RETAINED:
-        return _("Not retained. The jury's feedback is on the application's page.")
+        return _(
+            "Not retained. The feedback on the decision is on the application's page."
+        )
     return _("Withdrawn.")
 
 

@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.blank_old_bodies",
         "schedule": 24 * 3600,
     },
+    # Receipts of submissions whose task was lost (broker down at submission).
+    "applications-queue-missing-receipts": {
+        "task": "applications.queue_missing_receipts",
+        "schedule": 5 * 60,
+    },
     # The API keys' usage meter, from Redis to the database.
     "datasets-flush-api-usage": {
         "task": "datasets.flush_api_usage",

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from applications.models import JuryMembership
+from applications.jury.models import JuryMembership
 from portal.audit.models import AuditEvent
 from portal.outbox.enums import EmailKind, EmailState
 from portal.outbox.models import OutgoingEmail

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.permissions import organiser_required
 
+from . import fields as registry
 from . import selectors, services
 from .backoffice_forms import (
     DEFAULT_GRID,
@@ -34,6 +35,7 @@ from .backoffice_forms import (
 from .enums import APPLICATION_TRANSITIONS, ApplicationState
 from .exports import application_pdf, iter_applications_csv
 from .models import EmailTemplate, SentEmail
+from .services.submission import application_content
 
 S = ApplicationState
 PAGE_SIZE = 25
@@ -259,9 +261,10 @@ def application_list(request, slug):
 @organiser_required
 def application_export(request, slug):
     call = selectors.call_for_backoffice(slug)
-    applications = selectors.filtered_applications(call, params=request.GET)
+    applications = selectors.applications_for_export(call, params=request.GET)
     response = StreamingHttpResponse(
-        iter_applications_csv(applications), content_type="text/csv; charset=utf-8"
+        iter_applications_csv(applications, call=call),
+        content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = (
@@ -272,6 +275,7 @@ def application_export(request, slug):
 
 def _application_context(call, application, **forms):
     submission = selectors.latest_submission(application)
+    submission_sections, live_sections = _content_sections(application, submission)
     allowed = APPLICATION_TRANSITIONS[S(application.state)]
     context = {
         "call": call,
@@ -281,8 +285,8 @@ def _application_context(call, application, **forms):
             application.submissions.all(), key=lambda s: s.number, reverse=True
         ),
         "jury_submission": _jury_submission(application),
-        "submission_fields": _submission_fields(submission),
-        "live_fields": _live_fields(application),
+        "submission_sections": submission_sections,
+        "live_sections": live_sections,
         "team": list(application.team.all()),
         "requested": list(application.requested_datasets.all()),
         "attachments": list(application.attachments.all()),
@@ -319,138 +323,20 @@ def _decision_form(application, data=None):
     return form
 
 
-LIVE_FIELDS = [
-    "organisation_name",
-    "applicant_type",
-    "siret",
-    "website",
-    "title",
-    "summary",
-    "themes",
-    "problem",
-    "proposed_service",
-    "target_users",
-    "privacy_safeguards",
-    "ai_use",
-    "co_construction_plan",
-    "expected_impact",
-    "impact_indicators",
-    "maturity",
-    "milestones",
-    "sustainability",
-    "accepts_charter",
-    "accepts_privacy_notice",
-    "certifies_accuracy",
-    "charter_version",
-]
-
-
-def _display(value):
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, list | tuple):
-        return "\n".join(
-            ", ".join(f"{k}: {v}" for k, v in item.items())
-            if isinstance(item, dict)
-            else str(item)
-            for item in value
-        )
-    if isinstance(value, dict):
-        return "\n".join(f"{k}: {v}" for k, v in value.items())
-    return value
-
-
-def _live_fields(application):
-    """The live (draft) content as (label, value) pairs."""
-    from .enums import Theme
-
-    themes = dict(Theme.choices)
-    rows = []
-    for name in LIVE_FIELDS:
-        field = application._meta.get_field(name)
-        if field.choices:
-            value = getattr(application, f"get_{name}_display")()
-        elif name == "themes":
-            value = ", ".join(str(themes.get(t, t)) for t in application.themes or [])
-        else:
-            value = _display(getattr(application, name))
-        rows.append((field.verbose_name, value))
-    for key, answer in (application.extra_answers or {}).items():
-        rows.append((key, _display(answer)))
-    return rows
-
-
-def _submission_fields(submission):
-    """The frozen content as (label, value) pairs, nested sections flattened."""
-    if submission is None or not isinstance(submission.content, dict):
-        return []
-    from .models import Application
-
-    labels = {
-        f.name: f.verbose_name
-        for f in Application._meta.get_fields()
-        if hasattr(f, "verbose_name")
-    }
-    labels.update(
-        {
-            "team": _("Team"),
-            "requested_datasets": _("Requested datasets"),
-            "attachments": _("Attachments"),
-            "extra_answers": _("Answers to the call's questions"),
-            "name": labels.get("organisation_name"),
-            "type": labels.get("applicant_type"),
-        }
+def _content_sections(application, submission):
+    """The frozen and the live content, section by section, read through the
+    registry: labels and readable values, never stored codes."""
+    questions = list(application.call.extra_questions.all())
+    by_id = {question.pk: question for question in questions}
+    frozen = (
+        registry.content_sections(submission.content, questions=by_id)
+        if submission is not None
+        else []
     )
-    rows = []
-    for key, value in submission.content.items():
-        if key in ("reference", "call"):
-            continue
-        if isinstance(value, dict):
-            rows.extend(
-                (labels.get(sub, sub), _content_value(sub, item))
-                for sub, item in value.items()
-            )
-        else:
-            rows.append((labels.get(key, key), _content_value(key, value)))
-    return rows
-
-
-def _content_value(key, value):
-    """Readable text for one value of a submission's frozen content."""
-    from .enums import ApplicantType, Granularity, Maturity, TeamRole, Theme
-
-    choices = {
-        "themes": dict(Theme.choices),
-        "maturity": dict(Maturity.choices),
-        "type": dict(ApplicantType.choices),
-    }
-    if key in choices:
-        labels = choices[key]
-        if isinstance(value, list):
-            return ", ".join(str(labels.get(v, v)) for v in value)
-        return labels.get(value, value)
-    items = value if isinstance(value, list) else None
-    if key == "team" and items is not None:
-        roles = dict(TeamRole.choices)
-        return "\n".join(
-            f"{m.get('name') or m.get('email')} <{m.get('email')}>, "
-            f"{roles.get(m.get('role'), m.get('role'))} {m.get('job_title') or ''}"
-            for m in items
-        )
-    if key == "requested_datasets" and items is not None:
-        steps = dict(Granularity.choices)
-        return "\n".join(
-            f"{d.get('name')} ({steps.get(d.get('granularity'), '')}): "
-            f"{d.get('purpose') or ''}"
-            for d in items
-        )
-    if key == "attachments" and items is not None:
-        return "\n".join(f"{a.get('name')} ({a.get('size')} o)" for a in items)
-    if key == "extra_answers" and items is not None:
-        return "\n".join(
-            f"{a.get('label')}: {_display(a.get('answer'))}" for a in items
-        )
-    return _display(value)
+    live = registry.content_sections(
+        application_content(application, questions=questions), questions=by_id
+    )
+    return frozen, live
 
 
 @require_http_methods(["GET"])

@@ -1,17 +1,30 @@
-"""Exports of the back office: the CSV of a filtered list, the PDF of one file."""
+"""Exports of the back office: the CSV of a filtered list, the PDF of one file.
+
+The CSV's columns come from the registry of the application's fields
+(``applications.fields``): each header is a field's label and each cell what a
+person reads (labels, "Yes"/"No", Paris time), never a stored code.
+"""
 
 import csv
+import re
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .enums import ApplicantType, ApplicationState, Theme
+from . import fields as registry
+from .enums import QuestionKind, TeamRole
 from .services.submission import application_content, content_fingerprint
 
 # Excel reads a UTF-8 file correctly only when it starts with a byte-order mark;
 # French Excel expects semicolons.
 BOM = "\ufeff"
 DELIMITER = ";"
+# A cell starting with one of these is run as a formula by spreadsheets: it is
+# prefixed with an apostrophe, as defusedcsv does (plain numbers are left alone).
+FORMULA_STARTS = ("=", "+", "-", "@", "|", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"^-?[0-9][0-9 ,.]*$")
+
+RECORD_BEFORE = ("reference", "state", "submitted_at", "updated_at")
+RECORD_AFTER = ("inadmissibility_reason", "decision_feedback")
 
 
 class _Echo:
@@ -19,70 +32,81 @@ class _Echo:
         return value
 
 
-def _paris(moment):
-    if moment is None:
-        return ""
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+def spreadsheet_safe(value):
+    """Return ``value`` as text a spreadsheet shows and never runs."""
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
 
 
-def csv_header():
+def _questions(call):
     return [
-        _("Reference"),
-        _("State"),
-        _("Title"),
-        _("Organisation"),
-        _("Applicant type"),
-        _("SIRET"),
-        _("Themes"),
-        _("Requested datasets"),
-        _("Lead"),
-        _("Lead's email"),
-        _("Maturity"),
-        _("Submitted at (Paris)"),
-        _("Last saved at (Paris)"),
-        _("Reason for inadmissibility"),
-        _("Feedback to the team"),
+        question
+        for question in call.extra_questions.all()
+        if question.kind != QuestionKind.FILE
     ]
 
 
-def csv_row(application):
-    themes = dict(Theme.choices)
-    leads = getattr(application, "leads", None)
-    if leads is None:
-        leads = [m for m in application.team.all() if m.role == "lead"]
-    lead = leads[0].user if leads else None
-    return [
-        application.reference,
-        ApplicationState(application.state).label,
-        application.title,
-        application.organisation_name,
-        dict(ApplicantType.choices).get(application.applicant_type, ""),
-        application.siret,
-        ", ".join(str(themes.get(t, t)) for t in application.themes or []),
-        ", ".join(
-            f"{r.dataset.slug} ({r.get_granularity_display()})"
-            for r in application.requested_datasets.all()
-        ),
-        lead.full_name if lead else "",
-        lead.email if lead else "",
-        application.get_maturity_display(),
-        _paris(application.submitted_at),
-        _paris(application.updated_at),
-        application.inadmissibility_reason,
-        application.decision_feedback,
+def csv_header(call):
+    """The column titles: the fields' labels, one column per call question."""
+    header = [registry.field(name).label for name in RECORD_BEFORE]
+    header += [_("Lead"), _("Lead's email")]
+    for item in registry.CONTENT_FIELDS:
+        if item.kind == registry.Kind.QUESTIONS:
+            header += [question.label for question in _questions(call)]
+        else:
+            header.append(item.label)
+    header += [registry.field(name).label for name in RECORD_AFTER]
+    return [str(title) for title in header]
+
+
+def csv_row(application, *, questions):
+    """The cells of one application, read through the registry."""
+    content = registry.freeze(application, questions=questions)
+    leads = [
+        member
+        for member in registry.content_value(content, registry.field("team")) or []
+        if member.get("role") == TeamRole.LEAD
     ]
+    lead = leads[0] if leads else {}
+    row = [
+        registry.readable(registry.field(name), getattr(application, name))
+        for name in RECORD_BEFORE
+    ]
+    row += [
+        lead.get("name") or lead.get("email") or registry.EMPTY,
+        lead.get("email") or registry.EMPTY,
+    ]
+    for item in registry.CONTENT_FIELDS:
+        value = registry.content_value(content, item)
+        if item.kind == registry.Kind.QUESTIONS:
+            answers = {entry["question"]: entry for entry in value}
+            row += [
+                registry.readable_answer(answers[question.pk], question)
+                for question in questions
+            ]
+        else:
+            row.append(registry.readable(item, value))
+    row += [
+        registry.readable(registry.field(name), getattr(application, name))
+        for name in RECORD_AFTER
+    ]
+    return [spreadsheet_safe(cell) for cell in row]
 
 
-def iter_applications_csv(applications):
-    """Yield the CSV text of ``applications``, line by line, BOM first.
+def iter_applications_csv(applications, *, call):
+    """Yield the CSV text of ``applications`` of ``call``, line by line, BOM first.
 
-    ``applications`` is a queryset with the back-office prefetches; it is read
-    in chunks so a long list never sits whole in memory.
+    ``applications`` is a queryset with the export's prefetches
+    (``selectors.applications_for_export``); it is read in chunks so a long
+    list never sits whole in memory.
     """
+    questions = _questions(call)
     writer = csv.writer(_Echo(), delimiter=DELIMITER)
-    yield BOM + writer.writerow([str(h) for h in csv_header()])
+    yield BOM + writer.writerow(csv_header(call))
     for application in applications.iterator(chunk_size=200):
-        yield writer.writerow([str(value) for value in csv_row(application)])
+        yield writer.writerow(csv_row(application, questions=questions))
 
 
 def application_pdf(application, *, submission=None):

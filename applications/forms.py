@@ -1,16 +1,19 @@
 """Forms of the applicant side: the eligibility screen and the application.
 
-The application form is built for its call (datasets offered, extra
-questions). Every field is optional while drafting: completeness is checked at
-submission, field by field (``services.completeness_problems``).
+The application form is built from the registry of the application's fields
+(``applications.fields``), for its call (applicant types and themes it
+accepts, datasets offered, extra questions). Every field is optional while
+drafting: completeness is checked at submission, field by field, from the same
+registry.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ApplicantType, Granularity, Maturity, QuestionKind, Theme
-from .services.drafts import INDICATOR_COUNT, read_draft_value
+from . import fields as registry
+from .enums import ApplicantType, Granularity, QuestionKind
+from .services.drafts import read_draft_value
 from .validators import normalise_siret, validate_siret
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -66,138 +69,14 @@ class ApplicationForm(forms.Form):
         self.datasets = list(call.datasets.order_by("position", "slug"))
         self.questions = list(call.extra_questions.all())
         self.sections = []
-        text = self._text
-
-        self._section(
-            "organisation",
-            _("Organisation"),
-            organisation_name=forms.CharField(
-                label=_("Organisation name"), max_length=200
-            ),
-            applicant_type=forms.ChoiceField(
-                label=_("Applicant type"),
-                choices=[("", "---------")]
-                + [
-                    (value, label)
-                    for value, label in ApplicantType.choices
-                    if value in (call.eligible_types or [])
-                ],
-            ),
-            siret=SiretField(
-                label=_("SIRET (if your organisation has one)"),
-                max_length=20,
-                help_text=_("14 digits, checked by its check digit."),
-            ),
-            website=forms.URLField(
-                label=_("Website"), max_length=200, assume_scheme="https"
-            ),
-        )
-        self._section(
-            "project",
-            _("Project"),
-            title=forms.CharField(label=_("Project title"), max_length=200),
-            summary=text(
-                _("Short summary"),
-                rows=4,
-                maxlength=500,
-                help_text=_("500 characters at most."),
-            ),
-            themes=forms.MultipleChoiceField(
-                label=_("Themes"),
-                choices=[
-                    (value, label)
-                    for value, label in Theme.choices
-                    if value in (call.themes or [])
-                ],
-                widget=forms.CheckboxSelectMultiple,
-            ),
-            problem=text(_("The residents' problem")),
-            proposed_service=text(_("The proposed service")),
-            target_users=text(_("Target users"), rows=3),
-        )
-        dataset_fields = {}
-        for dataset in self.datasets:
-            dataset_fields[f"dataset_{dataset.pk}"] = forms.BooleanField(
-                label=_("I need the dataset “%(name)s”") % {"name": dataset.name}
-            )
-            dataset_fields[f"dataset_{dataset.pk}_purpose"] = text(
-                _("What you will do with “%(name)s”") % {"name": dataset.name},
-                rows=3,
-            )
-            dataset_fields[f"dataset_{dataset.pk}_granularity"] = forms.ChoiceField(
-                label=_("Finest granularity you need for “%(name)s”")
-                % {"name": dataset.name},
-                choices=Granularity.choices,
-            )
-        self._section("datasets", _("Requested datasets"), **dataset_fields)
-        self._section(
-            "responsibility",
-            _("Privacy and AI"),
-            privacy_safeguards=text(
-                _("Privacy and re-identification safeguards"),
-                help_text=_(
-                    "No licence plates, faces, device tracking or trajectories: "
-                    "say how you keep to aggregates."
-                ),
-            ),
-            ai_use=text(
-                _("Use of AI and how it is explained"),
-                help_text=_("If you use no AI, say so."),
-            ),
-        )
-        self._section(
-            "collaboration",
-            _("Co-construction"),
-            co_construction_plan=text(_("Co-construction plan")),
-        )
-        indicators = {
-            f"impact_indicator_{index}": forms.CharField(
-                label=_("Indicator %(number)s") % {"number": index},
-                max_length=300,
-                help_text=_("Give two or three measurable indicators.")
-                if index == 1
-                else "",
-            )
-            for index in range(1, INDICATOR_COUNT + 1)
-        }
-        self._section(
-            "impact",
-            _("Impact"),
-            expected_impact=text(_("Expected impact")),
-            **indicators,
-        )
-        self._section(
-            "feasibility",
-            _("Maturity, milestones and sustainability"),
-            maturity=forms.ChoiceField(
-                label=_("Maturity"),
-                choices=Maturity.choices,
-                widget=forms.RadioSelect,
-            ),
-            milestones=text(_("Milestones to the DemoDay")),
-            sustainability=text(_("Sustainability")),
-        )
-        extra_fields = {}
-        for question in self.questions:
-            built = self._question_field(question)
-            if built is not None:
-                extra_fields[f"extra_{question.pk}"] = built
-        if extra_fields:
-            self._section("questions", _("Questions of the call"), **extra_fields)
-        self._section(
-            "declarations",
-            _("Declarations"),
-            accepts_charter=forms.BooleanField(
-                label=_("I accept the data charter (version %(version)s)")
-                % {"version": call.charter.version}
-            ),
-            accepts_privacy_notice=forms.BooleanField(
-                label=_("I have read the privacy notice")
-            ),
-            certifies_accuracy=forms.BooleanField(
-                label=_("I certify the information is accurate")
-            ),
-        )
+        for section, fields in registry.sections(in_form=True):
+            built = {}
+            for item in fields:
+                built.update(self._inputs(item))
+            # The datasets section stays even when the call offers none: the
+            # page anchors its completeness message there.
+            if built or section.key == "datasets":
+                self._section(section.key, section.title, **built)
         self.initial.update(self.stored_values())
 
     @staticmethod
@@ -207,6 +86,107 @@ class ApplicationForm(forms.Form):
             widget=DraftTextarea(rows=rows, maxlength=maxlength),
             help_text=help_text,
         )
+
+    def _call_choices(self, item):
+        allowed = getattr(self.call, item.call_choices) if item.call_choices else None
+        return [
+            (value, label)
+            for value, label in item.choices.choices
+            if allowed is None or value in (allowed or [])
+        ]
+
+    def _inputs(self, item):
+        """Return ``{input name: form field}`` for the registry field ``item``."""
+        Kind = registry.Kind
+        label = item.form_label or item.label
+        kind = item.kind
+        if kind == Kind.TEXT:
+            return {
+                item.name: forms.CharField(
+                    label=label, max_length=item.max_length, help_text=item.help_text
+                )
+            }
+        if kind == Kind.LONG_TEXT:
+            return {
+                item.name: self._text(
+                    label,
+                    rows=item.rows,
+                    maxlength=item.max_length,
+                    help_text=item.help_text,
+                )
+            }
+        if kind == Kind.SIRET:
+            return {
+                item.name: SiretField(
+                    label=label, max_length=item.max_length, help_text=item.help_text
+                )
+            }
+        if kind == Kind.URL:
+            return {
+                item.name: forms.URLField(
+                    label=label, max_length=item.max_length, assume_scheme="https"
+                )
+            }
+        if kind == Kind.CHOICE:
+            if item.radio:
+                return {
+                    item.name: forms.ChoiceField(
+                        label=label,
+                        choices=self._call_choices(item),
+                        widget=forms.RadioSelect,
+                    )
+                }
+            return {
+                item.name: forms.ChoiceField(
+                    label=label, choices=[("", "---------")] + self._call_choices(item)
+                )
+            }
+        if kind == Kind.MULTIPLE_CHOICE:
+            return {
+                item.name: forms.MultipleChoiceField(
+                    label=label,
+                    choices=self._call_choices(item),
+                    widget=forms.CheckboxSelectMultiple,
+                )
+            }
+        if kind == Kind.BOOLEAN:
+            return {
+                item.name: forms.BooleanField(
+                    label=label % {"version": self.call.charter.version}
+                )
+            }
+        if kind == Kind.INDICATORS:
+            return {
+                f"impact_indicator_{index}": forms.CharField(
+                    label=label % {"number": index},
+                    max_length=item.max_length,
+                    help_text=item.help_text if index == 1 else "",
+                )
+                for index in range(1, item.count + 1)
+            }
+        if kind == Kind.DATASETS:
+            inputs = {}
+            for dataset in self.datasets:
+                name = {"name": dataset.name}
+                inputs[f"dataset_{dataset.pk}"] = forms.BooleanField(
+                    label=_("I need the dataset “%(name)s”") % name
+                )
+                inputs[f"dataset_{dataset.pk}_purpose"] = self._text(
+                    _("What you will do with “%(name)s”") % name, rows=3
+                )
+                inputs[f"dataset_{dataset.pk}_granularity"] = forms.ChoiceField(
+                    label=_("Finest granularity you need for “%(name)s”") % name,
+                    choices=Granularity.choices,
+                )
+            return inputs
+        if kind == Kind.QUESTIONS:
+            inputs = {}
+            for question in self.questions:
+                built = self._question_field(question)
+                if built is not None:
+                    inputs[f"extra_{question.pk}"] = built
+            return inputs
+        raise ValueError(f"No input for a field of kind {kind}")
 
     def _section(self, key, heading, /, **fields):
         for name, field in fields.items():
@@ -351,8 +331,8 @@ class ApplicationForm(forms.Form):
             if isinstance(field, forms.DecimalField):
                 if value is None:
                     return None
-                return int(value) if value == value.to_integral_value() else float(
-                    value
+                return (
+                    int(value) if value == value.to_integral_value() else float(value)
                 )
             return value
         if isinstance(field, forms.ChoiceField) and not isinstance(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .enums import ApplicantType, Granularity, Maturity, Theme
+from . import fields as registry
 
 # A base URL that resolves nothing on the network: only static files are served.
 PDF_BASE_URL = "https://portal.invalid/"
@@ -44,11 +44,6 @@ class StaticFilesURLFetcher(URLFetcher):
         )
 
 
-def _labels(choices, values):
-    lookup = dict(choices)
-    return [str(lookup.get(value, value)) for value in values or []]
-
-
 def render_application_pdf(
     application, *, submission=None, content=None, fingerprint=""
 ):
@@ -57,9 +52,11 @@ def render_application_pdf(
     With ``submission`` it shows that frozen content, the time of submission and
     the fingerprint (the receipt); without, the ``content`` and ``fingerprint``
     the caller passes (``services.submission.application_content``): this
-    module renders and imports no service. Assets come only from the project's
-    static files.
+    module renders and imports no service. Either way the fields are read
+    through the registry (``applications.fields``), so a person reads labels,
+    never the stored codes. Assets come only from the project's static files.
     """
+    call = application.call
     if submission is not None:
         content = submission.content
         fingerprint = submission.sha256
@@ -69,24 +66,16 @@ def render_application_pdf(
     else:
         content = content or {}
         submitted_at = None
-    project = content.get("project", {})
-    organisation = content.get("organisation", {})
+    questions = {question.pk: question for question in call.extra_questions.all()}
     context = {
         "application": application,
-        "call": application.call,
+        "call": call,
         "submission": submission,
         "submitted_at": submitted_at,
         "fingerprint": fingerprint,
-        "content": content,
-        "project": project,
-        "organisation": organisation,
-        "declarations": {"charter_version": "", **content.get("declarations", {})},
-        "applicant_type": dict(ApplicantType.choices).get(
-            organisation.get("type"), organisation.get("type", "")
-        ),
-        "themes": _labels(Theme.choices, project.get("themes")),
-        "maturity": dict(Maturity.choices).get(project.get("maturity"), ""),
-        "granularities": dict(Granularity.choices),
+        "title": registry.content_value(content, registry.field("title")),
+        # Every field, read through the registry: labels, never stored codes.
+        "sections": registry.content_sections(content, questions=questions),
         "generated_at": timezone.localtime(timezone.now(), ZoneInfo("Europe/Paris")),
     }
     html = render_to_string("pdf/application.html", context)

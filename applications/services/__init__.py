@@ -51,7 +51,6 @@ from .review import (
     start_review,
 )
 from .submission import (
-    REQUIRED_TEXT,
     application_content,
     completeness_problems,
     content_fingerprint,
@@ -74,7 +73,6 @@ __all__ = [
     "INDICATOR_COUNT",
     "INDICATOR_KEY",
     "MEGABYTE",
-    "REQUIRED_TEXT",
     "SCALAR_FIELDS",
     "SUMMARY_MAX_LENGTH",
     "ApplicationStateError",

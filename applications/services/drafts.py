@@ -9,47 +9,30 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import fields as registry
 from ..enums import ApplicationState, Granularity
 from ..models import Application, RequestedDataset
 from .base import ApplicationStateError, DeadlinePassedError, _sync
 
 # --- Reading and writing the draft's fields -----------------------------------
 
-# Application fields a team edits, saved as they are typed.
-SCALAR_FIELDS = (
-    "organisation_name",
-    "applicant_type",
-    "siret",
-    "website",
-    "title",
-    "summary",
-    "problem",
-    "proposed_service",
-    "target_users",
-    "privacy_safeguards",
-    "ai_use",
-    "co_construction_plan",
-    "expected_impact",
-    "maturity",
-    "milestones",
-    "sustainability",
-    "accepts_charter",
-    "accepts_privacy_notice",
-    "certifies_accuracy",
-)
-INDICATOR_COUNT = 3
+# Application fields a team edits, saved as they are typed: all from the registry.
+SCALAR_FIELDS = registry.scalar_field_names()
+# Multiple choices (the themes), stored sorted.
+LIST_FIELDS = registry.list_field_names()
+INDICATOR_COUNT = registry.INDICATOR_COUNT
 EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.SUBMITTED)
-SUMMARY_MAX_LENGTH = 500
+SUMMARY_MAX_LENGTH = registry.field("summary").max_length
 DATASET_KEY = re.compile(r"^dataset_(?P<id>\d+)(?:_(?P<part>purpose|granularity))?$")
 EXTRA_KEY = re.compile(r"^extra_(?P<id>\d+)$")
-INDICATOR_KEY = re.compile(r"^impact_indicator_(?P<index>[1-3])$")
+INDICATOR_KEY = re.compile(rf"^impact_indicator_(?P<index>[1-{INDICATOR_COUNT}])$")
 
 
 def is_draft_field(name):
     """True when ``name`` is a key ``save_draft`` knows how to store."""
     return bool(
         name in SCALAR_FIELDS
-        or name == "themes"
+        or name in LIST_FIELDS
         or DATASET_KEY.match(name)
         or EXTRA_KEY.match(name)
         or INDICATOR_KEY.match(name)
@@ -68,8 +51,8 @@ def read_draft_value(application, name, *, rows):
     """
     if name in SCALAR_FIELDS:
         return getattr(application, name)
-    if name == "themes":
-        return sorted(application.themes or [])
+    if name in LIST_FIELDS:
+        return sorted(getattr(application, name) or [])
     if match := INDICATOR_KEY.match(name):
         return _indicators(application)[int(match["index"]) - 1]
     if match := EXTRA_KEY.match(name):
@@ -94,9 +77,9 @@ def _write_draft_value(application, name, value, *, rows, offered):
             )
             return [name, "charter_version"]
         return [name]
-    if name == "themes":
-        application.themes = sorted(value or [])
-        return ["themes"]
+    if name in LIST_FIELDS:
+        setattr(application, name, sorted(value or []))
+        return [name]
     if match := INDICATOR_KEY.match(name):
         values = _indicators(application)
         values[int(match["index"]) - 1] = value or ""
@@ -207,7 +190,7 @@ def save_draft(application, *, actor, values, base_version, now=None):
             if not is_draft_field(name):
                 continue
             value = values[name]
-            if name == "themes":
+            if name in LIST_FIELDS:
                 value = sorted(value or [])
             current = read_draft_value(locked, name, rows=rows)
             if current == value:

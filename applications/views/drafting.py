@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.permissions import has_verified_email
 
+from .. import fields as registry
 from ..enums import QuestionKind
 from ..forms import ApplicationForm, AttachmentForm
 from ..models import Application
@@ -41,12 +42,12 @@ from .common import (
 # --- The application form -----------------------------------------------------
 
 
-def _conflict_message(value):
-    shown = value
+def _conflict_message(name, value):
     if isinstance(value, bool):
         shown = _("ticked") if value else _("not ticked")
-    elif isinstance(value, list):
-        shown = ", ".join(str(item) for item in value)
+    else:
+        # Words, not codes: "Mobilité, Énergie", "Horaire".
+        shown = registry.readable_input(name, value)
     return _(
         "Someone in your team changed this field after you opened the page. "
         "Their version: “%(theirs)s”. Your text is kept here: save again to "
@@ -59,9 +60,7 @@ def _edit_context(request, application, form, *, user):
         application.attachments.select_related("question").order_by("uploaded_at")
     )
     file_questions = [
-        question
-        for question in form.questions
-        if question.kind == QuestionKind.FILE
+        question for question in form.questions if question.kind == QuestionKind.FILE
     ]
     for question in file_questions:
         question.attachment = next(
@@ -234,7 +233,7 @@ def application_edit(request, reference):
         if name not in form.errors:
             form.add_error(name, message)
     for name, theirs in result.conflicts.items():
-        form.add_error(name, _conflict_message(theirs))
+        form.add_error(name, _conflict_message(name, theirs))
     messages.warning(
         request,
         _("Some fields were not saved: see the messages next to them."),
@@ -304,7 +303,7 @@ def autosave(request, reference):
         "saved_at_display": formats.time_format(saved_at, "H:i"),
         "errors": errors,
         "conflicts": {
-            name: {"theirs": value, "message": _conflict_message(value)}
+            name: {"theirs": value, "message": _conflict_message(name, value)}
             for name, value in result.conflicts.items()
         },
         "session_expired": session_expired,

@@ -51,16 +51,19 @@ def test_csv_export_has_bom_semicolons_and_accents(organiser_client, call):
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert len(rows) == 2
     header, row = rows
-    assert len(header) == 15
-    assert row[0] == "AMI2-0001"
-    assert row[2] == "Baromètre du bruit nocturne"
-    assert row[3] == "Association Les Dames; Batignolles"
-    assert row[5] == "73282932000074"
-    requested = application.requested_datasets.get()
-    assert (
-        row[7] == "parking-occupancy (" + str(requested.get_granularity_display()) + ")"
+    # One column per field of the registry (its label), the record around them.
+    assert len(header) == 33
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Référence"] == "AMI2-0001"
+    assert cells["Titre du projet"] == "Baromètre du bruit nocturne"
+    assert cells["Nom de la structure"] == "Association Les Dames; Batignolles"
+    assert cells["SIRET"] == "73282932000074"
+    assert cells["Thématiques"] == "Tranquillité publique (bruit)"
+    assert cells["Jeux de données demandés"] == (
+        "Occupation du stationnement (Horaire) · "
+        "Compter les passages aux heures de marché."
     )
-    assert row[9] == application.created_by.email
+    assert cells["Courriel du porteur principal"] == application.created_by.email
 
 
 @pytest.mark.django_db

@@ -96,3 +96,24 @@ PROJECT_TRANSITIONS = {
     P.WITHDRAWN: set(),
 }
 del P
+
+
+class CallPhase(models.TextChoices):
+    SUBMISSION = "submission", _("Applications open")
+    ADMISSIBILITY = "admissibility", _("Admissibility check")
+    REVIEW = "review", _("Jury review")
+    DELIBERATION = "deliberation", _("Deliberation")
+    RELEASED = "released", _("Decisions released")
+
+
+CP = CallPhase
+# The phases a call moves through; the organiser moves it on. Deliberation may
+# go back to review (a late sheet); released is final.
+CALL_PHASE_TRANSITIONS = {
+    CP.SUBMISSION: {CP.ADMISSIBILITY},
+    CP.ADMISSIBILITY: {CP.REVIEW},
+    CP.REVIEW: {CP.DELIBERATION},
+    CP.DELIBERATION: {CP.REVIEW, CP.RELEASED},
+    CP.RELEASED: set(),
+}
+del CP

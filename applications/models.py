@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .enums import (
     ApplicantType,
     ApplicationState,
+    CallPhase,
     EmailStatus,
     Granularity,
     Maturity,
@@ -97,6 +98,25 @@ class Call(models.Model):
     )
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # The jury's side of the call: its phase, how many jurors read each
+    # application, and whether they read it blind (no names, no organisation).
+    phase = models.CharField(
+        _("phase"),
+        max_length=20,
+        choices=CallPhase.choices,
+        default=CallPhase.SUBMISSION,
+    )
+    phase_changed_at = models.DateTimeField(_("phase changed at"), default=timezone.now)
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        _("jurors per application"), default=3
+    )
+    blind_review = models.BooleanField(
+        _("blind review"),
+        default=False,
+        help_text=_(
+            "Jurors see no name, organisation, team, email or SIRET of the applicants."
+        ),
+    )
 
     objects = CallQuerySet.as_manager()
 

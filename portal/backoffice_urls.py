@@ -11,6 +11,7 @@ from portal.backoffice import backoffice_home
 urlpatterns = [
     path("", backoffice_home, name="backoffice_home"),
     path("appels/", include("applications.backoffice_urls")),
+    path("jury/", include("applications.jury.backoffice_urls")),
     path("donnees/", include("datasets.backoffice_urls")),
     path("courriels/", include("portal.outbox.urls")),
 ]

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("appels/", include("applications.urls")),
     path("agenda/", include("workshops.urls")),
     path("gestion/", include("portal.backoffice_urls")),
+    path("jury/", include("applications.jury.urls")),
     path("django-admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,0 +1,1 @@
+"""The jury's reads, one module per area."""

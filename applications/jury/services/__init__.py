@@ -1,0 +1,2 @@
+"""The jury's services, one module per area (phases, membership, conflicts,
+assignment, grid, scoring, deliberation, dossiers)."""

@@ -1,0 +1,5 @@
+"""Jury pages: dossiers."""
+
+# Juror pages (under /jury/) and organisers' pages (under /gestion/jury/).
+urls = []
+backoffice_urls = []

@@ -1,0 +1,1 @@
+"""Celery tasks of the jury: one module per area, imported here for autodiscovery."""

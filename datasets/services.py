@@ -10,12 +10,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.audit.services import record_event
+from portal.outbox.enums import EmailKind
+from portal.outbox.services import queue_email
 
 from . import reference
 from .enums import FeedbackStatus
@@ -229,21 +230,16 @@ def submit_feedback(
                 "dataset": dataset.slug if dataset else None,
             },
         )
-        transaction.on_commit(lambda: _queue_feedback_notification(feedback.pk))
+        notify_feedback(feedback.pk)
     return feedback
 
 
-def _queue_feedback_notification(feedback_id):
-    from .tasks import notify_feedback_task  # tasks import this module
-
-    notify_feedback_task.delay(feedback_id=feedback_id)
-
-
 def notify_feedback(feedback_id):
-    """Email a new feedback to the sheet's address and to every organiser, once.
+    """Queue, through the outbox, the email of a new feedback to the sheet's
+    address and to every organiser (one email each, answering the resident).
 
-    Returns True when it sent the email; a feedback already notified, or gone,
-    is left alone, so the task calling it is safe to run twice.
+    Returns True when it queued them; a feedback already notified, or gone, is
+    left alone, so running it twice queues nothing more.
     """
     from portal.accounts.models import User
 
@@ -280,13 +276,16 @@ def notify_feedback(feedback_id):
                 settings.SITE_URL + "/gestion/donnees/retours/",
             ]
         )
-        EmailMessage(
-            _("New feedback about the sensors"),
-            body,
-            to=[recipient],
-            bcc=organisers,
-            reply_to=[feedback.email] if feedback.email else None,
-        ).send()
+        for address in [recipient, *organisers]:
+            queue_email(
+                key=f"feedback:{feedback.pk}:{address}",
+                kind=EmailKind.FEEDBACK,
+                to=address,
+                subject=_("New feedback about the sensors"),
+                body=body,
+                about=about,
+                reply_to=feedback.email or "",
+            )
         feedback.notified_at = timezone.now()
         feedback.save(update_fields=["notified_at"])
     return True

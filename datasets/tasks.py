@@ -54,7 +54,8 @@ def simulate_live_task():
 
 @shared_task(name="datasets.notify_feedback")
 def notify_feedback_task(*, feedback_id):
-    """Email a resident's feedback to the organisers (once; safe to retry)."""
+    """Queue the emails of a resident's feedback (kept for tasks queued before
+    the outbox; submit_feedback now queues them itself)."""
     from .services import notify_feedback
 
     return notify_feedback(feedback_id)

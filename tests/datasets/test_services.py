@@ -11,8 +11,8 @@ from datasets.services import (
     set_feedback_status,
     submit_feedback,
 )
-from datasets.tasks import notify_feedback_task
 from portal.audit.models import AuditEvent
+from portal.outbox.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +46,14 @@ def test_submit_feedback_stores_audits_and_emails_the_sheet_address(
     }
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["capteurs@openbatignolles.paris"]
+    assert mail.outbox[0].reply_to == ["martine@example.org"]
     assert "SND-004" in mail.outbox[0].body
     assert "Le bruit des terrasses" in mail.outbox[0].body
+    assert list(
+        OutgoingEmail.objects.values_list("idempotency_key", "kind", "state")
+    ) == [
+        (f"feedback:{feedback.pk}:capteurs@openbatignolles.paris", "feedback", "sent")
+    ]
 
 
 def test_submit_feedback_refuses_an_empty_message(sensor):
@@ -75,14 +81,15 @@ def test_feedback_reaches_every_organiser_once(
     with django_capture_on_commit_callbacks(execute=True):
         feedback = submit_feedback(message="Le capteur clignote.", sensor=sensor)
 
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["capteurs@openbatignolles.paris"]
-    assert mail.outbox[0].bcc == ["claire@example.org"]
-    assert "Le capteur clignote." in mail.outbox[0].body
+    # One email each, nobody in copy of the others.
+    assert [(m.to, m.bcc) for m in mail.outbox] == [
+        (["capteurs@openbatignolles.paris"], []),
+        (["claire@example.org"], []),
+    ]
+    assert all("Le capteur clignote." in m.body for m in mail.outbox)
     feedback.refresh_from_db()
     assert feedback.notified_at is not None
-    assert notify_feedback(feedback.pk) is False
-    assert (
-        notify_feedback_task.apply(kwargs={"feedback_id": feedback.pk}).get() is False
-    )
-    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notify_feedback(feedback.pk) is False
+    assert len(mail.outbox) == 2
+    assert OutgoingEmail.objects.count() == 2

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.permissions import organiser_required
+from portal.charts import chart, dataset
 
 from . import fields as registry
 from . import selectors, services
@@ -136,20 +137,14 @@ def call_publish(request, slug):
 
 
 def _chart(kind, labels, label, values, *, title):
-    return {
-        "type": kind,
-        "data": {
-            "labels": [str(x) for x in labels],
-            "datasets": [{"label": str(label), "data": list(values)}],
-        },
-        "options": {
-            "plugins": {
-                "title": {"display": True, "text": str(title)},
-                "legend": {"display": kind == "line"},
-            },
-            "scales": {"y": {"beginAtZero": True, "ticks": {"precision": 0}}},
-        },
-    }
+    return chart(
+        kind,
+        labels,
+        [dataset(label, values)],
+        title=title,
+        integers=True,
+        legend=kind == "line",
+    )
 
 
 @require_http_methods(["GET"])

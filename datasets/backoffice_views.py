@@ -16,6 +16,7 @@ from django.views.decorators.http import (
 )
 
 from portal.accounts.permissions import organiser_required
+from portal.charts import chart, dataset
 
 from . import services
 from .enums import FeedbackStatus, IngestionStatus
@@ -40,35 +41,19 @@ RUN_LIST_FIELDS = (
 
 def _runs_chart(runs):
     runs = list(reversed(runs))
-    return {
-        "type": "bar",
-        "data": {
-            "labels": [f"#{run.pk}" for run in runs],
-            "datasets": [
-                {
-                    "label": _("Accepted"),
-                    "data": [run.accepted for run in runs],
-                    "backgroundColor": "#1e7b4f",
-                },
-                {
-                    "label": _("Already stored"),
-                    "data": [run.duplicates for run in runs],
-                    "backgroundColor": "#5b5b5b",
-                },
-                {
-                    "label": _("Rejected"),
-                    "data": [run.rejected for run in runs],
-                    "backgroundColor": "#c0392b",
-                },
-            ],
-        },
-        "options": {
-            "scales": {
-                "x": {"stacked": True},
-                "y": {"stacked": True, "type": "logarithmic"},
-            }
-        },
-    }
+    return chart(
+        "bar",
+        [f"#{run.pk}" for run in runs],
+        [
+            dataset(_("Accepted"), [run.accepted for run in runs], color="#1e7b4f"),
+            dataset(
+                _("Already stored"), [run.duplicates for run in runs], color="#5b5b5b"
+            ),
+            dataset(_("Rejected"), [run.rejected for run in runs], color="#c0392b"),
+        ],
+        stacked=True,
+        logarithmic=True,
+    )
 
 
 @require_GET

@@ -1,8 +1,11 @@
 """Chart.js configurations and the data tables beside them.
 
 Charts are drawn by static/js/charts.js from ``json_script`` data; every
-chart comes with a table holding the same numbers.
+chart comes with a table holding the same numbers. The configuration itself
+is built by ``portal.charts``.
 """
+
+from portal.charts import chart, dataset
 
 
 def _rounded(value):
@@ -25,33 +28,21 @@ def series_chart(metrics, keys, labels, values, *, title):
     drawn = charted_metrics(metrics)
     kind = "bar" if drawn and drawn[0].default_aggregation == "sum" else "line"
     unit = drawn[0].unit if drawn else ""
-    return {
-        "type": kind,
-        "data": {
-            "labels": labels,
-            "datasets": [
-                {
-                    "label": f"{metric.name} ({metric.unit})",
-                    "data": [_rounded(values[metric.id].get(key)) for key in keys],
-                    "spanGaps": False,
-                }
-                for metric in drawn
-            ],
-        },
-        "options": {
-            "responsive": True,
-            "plugins": {
-                "title": {"display": True, "text": title},
-                "legend": {"position": "bottom"},
-            },
-            "scales": {
-                "y": {
-                    "beginAtZero": unit not in {"dB(A)"},
-                    "title": {"display": True, "text": unit},
-                }
-            },
-        },
-    }
+    return chart(
+        kind,
+        labels,
+        [
+            dataset(
+                f"{metric.name} ({metric.unit})",
+                [_rounded(values[metric.id].get(key)) for key in keys],
+                span_gaps=False,
+            )
+            for metric in drawn
+        ],
+        title=title,
+        unit=unit,
+        begin_at_zero=unit not in {"dB(A)"},
+    )
 
 
 def table_rows(metrics, keys, labels, values):

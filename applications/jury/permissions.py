@@ -7,8 +7,6 @@ declaring their interests. Organisers reach everything of every call.
 
 import rules
 
-from portal.accounts.permissions import is_organiser
-
 from ..enums import CallPhase
 from .enums import BLOCKING_CONFLICT_STATUSES
 from .models import Assignment, Conflict, JuryMembership

@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 
 from datasets.api import fastcache
+from portal.charts import chart, dataset
 
 PARIS = ZoneInfo("Europe/Paris")
 USAGE_PREFIX = "api-usage:v1:"
@@ -174,28 +175,16 @@ def _day_axis(days, today):
 
 def _usage_chart(labels, columns, series, unit, days):
     return {
-        "chart": {
-            "type": "bar",
-            "data": {
-                "labels": labels,
-                "datasets": [
-                    {"label": column.name, "data": data}
-                    for column, data in zip(columns, series, strict=True)
-                ],
-            },
-            "options": {
-                "responsive": True,
-                "plugins": {"legend": {"position": "bottom"}},
-                "scales": {
-                    "x": {"stacked": True},
-                    "y": {
-                        "stacked": True,
-                        "beginAtZero": True,
-                        "title": {"display": True, "text": unit},
-                    },
-                },
-            },
-        },
+        "chart": chart(
+            "bar",
+            labels,
+            [
+                dataset(column.name, data)
+                for column, data in zip(columns, series, strict=True)
+            ],
+            unit=unit,
+            stacked=True,
+        ),
         "metrics": columns,
         "table": [
             (label, [data[index] for data in series])

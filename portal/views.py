@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from applications.selectors import call_for_home_page
-from portal.health import backend_statuses
+from portal.health import backend_report
 
 
 @require_GET
@@ -17,10 +17,14 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    statuses = backend_statuses()
+    statuses, versions = backend_report()
     healthy = all(value == "ok" for value in statuses.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "backends": statuses},
+        {
+            "status": "ok" if healthy else "error",
+            "backends": statuses,
+            "versions": versions,
+        },
         status=200 if healthy else 503,
     )
 

@@ -128,4 +128,3 @@ def _refresh_daily(sensor_ids, day_start, day_end):
     with connection.cursor() as cursor:
         cursor.execute(sql, [day_start, day_end] + params)
         return max(cursor.rowcount, 0)
-

@@ -292,18 +292,19 @@ class EmbeddedStack:
             previous = None
         port = _free_port(previous)
         self._redis_pidfile.unlink(missing_ok=True)
+        options = {
+            "daemonize": "yes",
+            "bind": "127.0.0.1",
+            "port": str(port),
+            "dir": str(self.redis_dir),
+            "pidfile": str(self._redis_pidfile),
+            "logfile": str(self.redis_dir / "redis.log"),
+            "save": "60 1",
+            "appendonly": "no",
+        }
         subprocess.run(
-            [
-                str(redis_server_binary()),
-                "--daemonize", "yes",
-                "--bind", "127.0.0.1",
-                "--port", str(port),
-                "--dir", str(self.redis_dir),
-                "--pidfile", str(self._redis_pidfile),
-                "--logfile", str(self.redis_dir / "redis.log"),
-                "--save", "60 1",
-                "--appendonly", "no",
-            ],  # fmt: skip
+            [str(redis_server_binary())]
+            + [arg for name, value in options.items() for arg in (f"--{name}", value)],
             check=True,
             timeout=START_TIMEOUT,
             stdout=subprocess.DEVNULL,

@@ -110,7 +110,8 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
 _unset = [
-    name for name, url in (("DATABASE_URL", DATABASE_URL), ("REDIS_URL", REDIS_URL))
+    name
+    for name, url in (("DATABASE_URL", DATABASE_URL), ("REDIS_URL", REDIS_URL))
     if not url
 ]
 if _unset:
@@ -274,7 +275,7 @@ USE_TZ = True
 # --- Static and uploaded files -----------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (application attachments) live outside any public path and are
 # only served through views that check permissions.

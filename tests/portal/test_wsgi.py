@@ -60,8 +60,7 @@ def run_python(code, **env):
 
 
 SHOW_SETTINGS = (
-    "from django.conf import settings; "
-    "print(settings.SETTINGS_MODULE, settings.DEBUG)"
+    "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
 )
 
 

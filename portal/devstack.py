@@ -460,7 +460,8 @@ def run(*, port):
         _say("Stopping PostgreSQL and Redis...")
         release_embedded()
         _say("Stopped.")
-    return manager.returncode or 0
+    # Ctrl-C is how `make run` is meant to stop: not a failure for make.
+    return 0 if manager.returncode in (None, 130) else manager.returncode
 
 
 def main(argv=None):

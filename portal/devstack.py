@@ -32,6 +32,7 @@ import threading
 import time
 import urllib.request
 import warnings
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -80,8 +81,8 @@ def _redis_ping(port, timeout=0.5):
         return False
 
 
-def _free_port(preferred=None):
-    for candidate in (preferred, 0):
+def _free_port(*preferred):
+    for candidate in (*preferred, 0):
         if candidate is None:
             continue
         with socket.socket() as sock:
@@ -290,7 +291,10 @@ class EmbeddedStack:
             previous = int(self._redis_portfile.read_text().strip())
         except (OSError, ValueError):
             previous = None
-        port = _free_port(previous)
+        # Below Linux's ephemeral ports (32768-60999), where a client's
+        # connection could take it between two runs; one per var/.
+        own = 20000 + zlib.crc32(str(self.var_dir).encode()) % 10000
+        port = _free_port(previous, own)
         self._redis_pidfile.unlink(missing_ok=True)
         options = {
             "daemonize": "yes",

@@ -24,6 +24,7 @@ import fcntl
 import importlib.util
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -408,6 +409,7 @@ def run(*, port):
     os.environ.setdefault("PORTAL_SITE_URL", f"http://127.0.0.1:{port}")
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     var_dir = default_var_dir()
+    var_dir.mkdir(parents=True, exist_ok=True)  # beat's schedule, emails
     for name in ("DATABASE_URL", "REDIS_URL"):
         if os.environ.get(name):
             _say(f"{name} is set: using it.")
@@ -437,7 +439,7 @@ def run(*, port):
         return 130
 
     manager = Manager()
-    quoted = f'"{python}"'
+    quoted = shlex.quote(python)
     manager.add_process(
         "web", f"{quoted} manage.py runserver 127.0.0.1:{port}", cwd=BASE_DIR
     )
@@ -449,7 +451,7 @@ def run(*, port):
     manager.add_process(
         "beat",
         f"{quoted} -m celery -A portal beat --loglevel=INFO "
-        f'--schedule "{var_dir / "celerybeat-schedule"}"',
+        f"--schedule {shlex.quote(str(var_dir / 'celerybeat-schedule'))}",
         cwd=BASE_DIR,
     )
     stop = threading.Event()

@@ -1,5 +1,7 @@
 # OpenBatignolles portal. `make run` sets everything up and serves the portal;
 # `make test` runs the whole test suite. Both create .venv when needed.
+# Without DATABASE_URL and REDIS_URL both use the embedded PostgreSQL and Redis
+# (portal/devstack.py, data under var/); with them, the servers they name.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -7,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-12)
 
-.PHONY: run test venv migrate seed worker beat bench lint messages compilemessages clean
+.PHONY: run stop test venv migrate seed worker beat bench lint messages compilemessages clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,12 +27,15 @@ migrate: venv
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-run: seed
-	@echo
-	@echo "  OpenBatignolles is served on http://127.0.0.1:$(PORT)/"
-	@echo "  Demo accounts: see README.md; password: $${DEMO_PASSWORD:-batignolles-demo}"
-	@echo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+# PostgreSQL and Redis, migrations, the demo, then the web server, a Celery
+# worker and beat under honcho. Ctrl-C stops them all, servers included.
+run: venv
+	DJANGO_SETTINGS_MODULE=portal.settings.dev PORT=$(PORT) \
+		$(BIN)/python -m portal.devstack run --port $(PORT)
+
+# Stop the embedded servers whoever uses them (after a `kill -9`, say).
+stop: venv
+	$(BIN)/python -m portal.devstack stop
 
 test: venv
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -39,10 +44,12 @@ lint: venv
 	$(BIN)/ruff check .
 
 worker: venv
-	$(BIN)/celery -A portal worker --loglevel=INFO
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(BIN)/celery -A portal worker --loglevel=INFO
 
 beat: venv
-	$(BIN)/celery -A portal beat --loglevel=INFO
+	@mkdir -p var
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(BIN)/celery -A portal beat \
+		--loglevel=INFO --schedule var/celerybeat-schedule
 
 bench: venv
 	$(BIN)/python bench/run_all.py
@@ -58,4 +65,5 @@ compilemessages: venv
 	$(BIN)/python manage.py compile_translations
 
 clean:
+	-test -x $(BIN)/python && $(BIN)/python -m portal.devstack stop
 	rm -rf $(VENV) var staticfiles .pytest_cache

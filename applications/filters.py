@@ -112,8 +112,8 @@ class ApplicationFilter(django_filters.FilterSet):
         )
 
     def filter_theme(self, queryset, name, value):
-        # Theme values are fixed identifiers, so matching the quoted value in the
-        # JSON text works the same on PostgreSQL and SQLite.
+        # Theme values are fixed identifiers: matching the quoted value in the
+        # JSON text finds them.
         return queryset.annotate(themes_text=Cast("themes", TextField())).filter(
             themes_text__contains=f'"{value}"'
         )

@@ -12,7 +12,7 @@ from .models import Dataset, Feedback, IngestionRun, Sensor
 from .quality import refresh_quality
 from .rollups import paris_day, paris_midnight
 from .services import seed_catalogue
-from .simulator import align
+from .simulator import align, sensor_specs
 
 FEEDBACK = [
     (
@@ -66,6 +66,48 @@ class _DemoFileSource(FileSource):
             yield raw
 
 
+class _ProgressSource:
+    """A source that reports, every tenth of the sensors, how far it went.
+
+    The simulator yields sensor after sensor, so the share of sensors done is
+    the share of the work done (the rollups follow, in SQL).
+    """
+
+    def __init__(self, source, stdout):
+        self.source = source
+        self.stdout = stdout
+        self.kind = source.kind
+        self.cursor_before = source.cursor_before
+        self.cursor_after = source.cursor_after
+        self.sensors = sum(1 for spec in sensor_specs() if spec["active"])
+
+    def describe(self):
+        return self.source.describe()
+
+    def records(self):
+        seen = set()
+        reported = 0
+        count = 0
+        for record in self.source.records():
+            if record["sensor"] not in seen:
+                seen.add(record["sensor"])
+                done = (len(seen) - 1) * 100 // self.sensors
+                if done >= reported + 10:
+                    reported = done - done % 10
+                    self._report(reported, len(seen) - 1, count)
+            count += 1
+            yield record
+        self._report(100, len(seen), count)
+        self.stdout.write("      Hourly and daily rollups, data quality...")
+
+    def _report(self, percent, sensors, count):
+        readings = f"{count:,}".replace(",", "\u202f")
+        self.stdout.write(
+            f"      Readings: {percent:3d} % ({sensors}/{self.sensors} sensors, "
+            f"{readings} readings simulated)"
+        )
+
+
 def seed_datasets(*, accounts, days, stdout):
     """Seed the catalogue and ``days`` days of simulated readings up to now.
 
@@ -91,7 +133,10 @@ def seed_datasets(*, accounts, days, stdout):
         begin = start  # history not covered yet: the whole range (no duplicates)
     stored = 0
     if begin < end:
-        run = ingest(SimulatorSource(begin, end, seed=settings.PORTAL_SIMULATOR_SEED))
+        source = SimulatorSource(begin, end, seed=settings.PORTAL_SIMULATOR_SEED)
+        if end - begin > datetime.timedelta(days=1):  # long enough to report on
+            source = _ProgressSource(source, stdout)
+        run = ingest(source)
         stored = run.accepted
         silent = list(
             Sensor.objects.exclude(status=SensorStatus.ACTIVE).values_list(

@@ -5,14 +5,12 @@ hours). ``DailyRollup.day`` is the Europe/Paris calendar date: a DST day holds
 23 or 25 hours. ``total`` is the sum of the values, or for decibel metrics the
 sum of 10^(L/10) (acoustic energy): the mean level is 10*log10(total/count).
 
-Hourly rows are computed from readings with one set-based
-``INSERT ... SELECT ... ON CONFLICT DO UPDATE`` (PostgreSQL and SQLite); daily
-rows from hourly rows, in SQL on PostgreSQL (``AT TIME ZONE 'Europe/Paris'``)
-and through Python on SQLite, which has no time zone support.
+Hourly rows are computed from readings, and daily rows from hourly rows
+(``AT TIME ZONE 'Europe/Paris'``), each with one set-based PostgreSQL
+``INSERT ... SELECT ... ON CONFLICT DO UPDATE``.
 """
 
 import datetime
-from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -77,18 +75,8 @@ def refresh_rollups(*, sensor_ids=None, start, end):
     day_start = paris_midnight(first_day)
     day_end = paris_midnight(last_day + datetime.timedelta(days=1))
     hourly = _refresh_hourly(sensor_ids, hour_start, hour_end)
-    if connection.vendor == "postgresql":
-        daily = _refresh_daily_postgresql(sensor_ids, day_start, day_end)
-    else:
-        daily = _refresh_daily_portable(sensor_ids, day_start, day_end)
+    daily = _refresh_daily(sensor_ids, day_start, day_end)
     return hourly, daily
-
-
-def _hour_bucket_sql():
-    if connection.vendor == "postgresql":
-        return "date_trunc('hour', r.period_start)"
-    # SQLite stores UTC datetimes as 'YYYY-MM-DD HH:MM:SS[.ffffff]' text.
-    return "substr(r.period_start, 1, 13) || ':00:00'"
 
 
 def _refresh_hourly(sensor_ids, hour_start, hour_end):
@@ -104,13 +92,13 @@ def _refresh_hourly(sensor_ids, hour_start, hour_end):
     sql = f"""
         INSERT INTO {hourly}
             (sensor_id, metric_id, period_start, count, total, minimum, maximum)
-        SELECT r.sensor_id, r.metric_id, {_hour_bucket_sql()}, COUNT(*),
+        SELECT r.sensor_id, r.metric_id, date_trunc('hour', r.period_start), COUNT(*),
                SUM(CASE WHEN m.scale = 'decibel'
                         THEN POWER(10.0, r.value / 10.0) ELSE r.value END),
                MIN(r.value), MAX(r.value)
         FROM {reading} r JOIN {metric} m ON m.id = r.metric_id
         WHERE r.period_start >= %s AND r.period_start < %s{where}
-        GROUP BY r.sensor_id, r.metric_id, {_hour_bucket_sql()}
+        GROUP BY r.sensor_id, r.metric_id, date_trunc('hour', r.period_start)
         ON CONFLICT (sensor_id, metric_id, period_start) DO UPDATE SET
             count = excluded.count, total = excluded.total,
             minimum = excluded.minimum, maximum = excluded.maximum
@@ -120,7 +108,7 @@ def _refresh_hourly(sensor_ids, hour_start, hour_end):
         return max(cursor.rowcount, 0)
 
 
-def _refresh_daily_postgresql(sensor_ids, day_start, day_end):
+def _refresh_daily(sensor_ids, day_start, day_end):
     hourly = HourlyRollup._meta.db_table
     daily = DailyRollup._meta.db_table
     where, params = _sensor_filter(sensor_ids)
@@ -140,50 +128,3 @@ def _refresh_daily_postgresql(sensor_ids, day_start, day_end):
     with connection.cursor() as cursor:
         cursor.execute(sql, [day_start, day_end] + params)
         return max(cursor.rowcount, 0)
-
-
-def _refresh_daily_portable(sensor_ids, day_start, day_end):
-    rows = HourlyRollup.objects.filter(
-        period_start__gte=day_start, period_start__lt=day_end
-    )
-    if sensor_ids is not None:
-        rows = rows.filter(sensor_id__in=list(sensor_ids))
-    buckets = defaultdict(lambda: [0, 0.0, None, None])
-    day_of_hour = {}
-    for sensor_id, metric_id, start, count, total, low, high in rows.values_list(
-        "sensor_id",
-        "metric_id",
-        "period_start",
-        "count",
-        "total",
-        "minimum",
-        "maximum",
-    ).iterator(chunk_size=5000):
-        day = day_of_hour.get(start)
-        if day is None:
-            day = day_of_hour[start] = paris_day(start)
-        bucket = buckets[(sensor_id, metric_id, day)]
-        bucket[0] += count
-        bucket[1] += total
-        bucket[2] = low if bucket[2] is None else min(bucket[2], low)
-        bucket[3] = high if bucket[3] is None else max(bucket[3], high)
-    objects = [
-        DailyRollup(
-            sensor_id=sensor_id,
-            metric_id=metric_id,
-            day=day,
-            count=count,
-            total=total,
-            minimum=low,
-            maximum=high,
-        )
-        for (sensor_id, metric_id, day), (count, total, low, high) in buckets.items()
-    ]
-    DailyRollup.objects.bulk_create(
-        objects,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["sensor", "metric", "day"],
-        update_fields=["count", "total", "minimum", "maximum"],
-    )
-    return len(objects)

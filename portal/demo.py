@@ -3,6 +3,7 @@
 import os
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from portal.accounts.enums import OrganiserOrganisation
@@ -44,12 +45,12 @@ def demo_password():
     return os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
 
 
-def _user(email, full_name, password):
+def _user(email, full_name, password_hash):
     user, created = User.objects.get_or_create(
         email=email, defaults={"full_name": full_name}
     )
     if created:
-        user.set_password(password)
+        user.password = password_hash
         user.save(update_fields=["password"])
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
@@ -59,16 +60,18 @@ def _user(email, full_name, password):
 
 def seed_accounts():
     """Create (or find) the demo accounts; return them by role."""
-    password = demo_password()
+    # One hash for the 22 accounts of a known password: hashing each (about a
+    # second) made the first `make run` wait half a minute here.
+    password_hash = make_password(demo_password())
     with transaction.atomic():
-        organisers = [_user(e, n, password) for e, n in ORGANISERS]
+        organisers = [_user(e, n, password_hash) for e, n in ORGANISERS]
         for user in organisers:
             OrganiserRole.objects.get_or_create(
                 user=user, defaults={"organisation": OrganiserOrganisation.MAIRIE_17}
             )
         return {
             "organisers": organisers,
-            "jurors": [_user(e, n, password) for e, n in JURORS],
-            "holders": [_user(e, n, password) for e, n in HOLDERS],
-            "residents": [_user(e, n, password) for e, n in RESIDENTS],
+            "jurors": [_user(e, n, password_hash) for e, n in JURORS],
+            "holders": [_user(e, n, password_hash) for e, n in HOLDERS],
+            "residents": [_user(e, n, password_hash) for e, n in RESIDENTS],
         }

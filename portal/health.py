@@ -5,36 +5,36 @@ from django.db import connection
 
 
 def check_database():
-    """Run ``SELECT 1`` on the default database; raise on failure."""
+    """Ask PostgreSQL its version; return it, or raise on failure."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
+        cursor.execute("SELECT current_setting('server_version')")
+        # "18.6", or "15.14 (Debian 15.14-0+deb12u1)" from a distribution.
+        return "PostgreSQL " + cursor.fetchone()[0].split()[0]
 
 
 def check_redis():
-    """Ping the Redis server named by ``REDIS_URL``; raise on failure."""
+    """Ask the Redis server named by ``REDIS_URL`` its version; raise on failure."""
     import redis
 
     client = redis.Redis.from_url(
         settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
     )
     try:
-        client.ping()
+        return "Redis " + client.info("server")["redis_version"]
     finally:
         client.close()
 
 
-def backend_statuses():
-    """Return ``{backend: "ok" | error}`` for each configured backend."""
-    checks = {"database": check_database}
-    if settings.REDIS_URL:
-        checks["redis"] = check_redis
+def backend_report():
+    """Return ``(statuses, versions)``: ``{backend: "ok" | error}`` for the
+    database and Redis, and the version of each backend that answered."""
     statuses = {}
-    for name, check in checks.items():
+    versions = {}
+    for name, check in (("database", check_database), ("redis", check_redis)):
         try:
-            check()
+            versions[name] = check()
         except Exception as exc:  # noqa: BLE001 - any failure is reported
             statuses[name] = f"error: {exc.__class__.__name__}: {exc}"[:300]
         else:
             statuses[name] = "ok"
-    return statuses
+    return statuses, versions

@@ -10,7 +10,7 @@ from django.views.i18n import set_language as django_set_language
 
 from applications.selectors import call_for_home_page, call_milestones
 from datasets.selectors import catalogue_figures
-from portal.health import backend_statuses
+from portal.health import backend_report
 
 
 @require_GET
@@ -37,10 +37,14 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    statuses = backend_statuses()
+    statuses, versions = backend_report()
     healthy = all(value == "ok" for value in statuses.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "backends": statuses},
+        {
+            "status": "ok" if healthy else "error",
+            "backends": statuses,
+            "versions": versions,
+        },
         status=200 if healthy else 503,
     )
 

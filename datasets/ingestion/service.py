@@ -169,36 +169,17 @@ class Validator:
 
 def insert_readings(rows):
     """Insert (sensor_id, metric_id, period_start, value) rows, skipping any key
-    already stored. Returns how many were new. PostgreSQL and SQLite."""
+    already stored. Returns how many were new.
+
+    COPY into a session-local buffer, then one ``INSERT ... SELECT ... ON
+    CONFLICT DO NOTHING``: far faster than thousands of bound parameters. The
+    buffer empties at each commit. Each batch commits on its own without
+    waiting for the WAL flush (a crash loses at most the last batches, which
+    re-running the source restores).
+    """
     if not rows:
         return 0
     table = Reading._meta.db_table
-    conflict = "ON CONFLICT (sensor_id, metric_id, period_start) DO NOTHING"
-    if connection.vendor == "postgresql":
-        return _insert_readings_postgresql(rows, table, conflict)
-    field = Reading._meta.get_field("period_start")
-    prepared = {}
-    params = []
-    for sensor_id, metric_id, moment, value in rows:
-        stamp = prepared.get(moment)
-        if stamp is None:
-            stamp = prepared[moment] = field.get_db_prep_value(moment, connection)
-        params.extend((sensor_id, metric_id, stamp, value))
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    sql = (
-        f"INSERT INTO {table} (sensor_id, metric_id, period_start, value) "
-        f"VALUES {values} {conflict}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
-
-
-def _insert_readings_postgresql(rows, table, conflict):
-    # COPY into a session-local buffer, then one INSERT ... SELECT: far faster
-    # than thousands of bound parameters. The buffer empties at each commit.
-    # Each batch commits on its own without waiting for the WAL flush (a crash
-    # loses at most the last batches, which re-running the source restores).
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
@@ -215,7 +196,8 @@ def _insert_readings_postgresql(rows, table, conflict):
         cursor.execute(
             f"INSERT INTO {table} (sensor_id, metric_id, period_start, value) "
             f"SELECT sensor_id, metric_id, period_start, value "
-            f"FROM datasets_ingest_buffer {conflict}"
+            f"FROM datasets_ingest_buffer "
+            f"ON CONFLICT (sensor_id, metric_id, period_start) DO NOTHING"
         )
         inserted = max(cursor.rowcount, 0)
         cursor.execute("TRUNCATE datasets_ingest_buffer")

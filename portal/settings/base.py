@@ -1,14 +1,17 @@
 """Settings shared by every environment.
 
 Everything is read from the environment with safe development defaults.
-Infrastructure is named by URLs: with neither ``DATABASE_URL`` nor ``REDIS_URL``
-the portal runs on its embedded default (SQLite, eager tasks, local-memory cache).
+Infrastructure is named by URLs, ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL``
+(cache, sessions, Celery broker and results). One stack everywhere: when they are
+unset, ``dev.py`` and ``test.py`` start the embedded PostgreSQL and Redis first
+(``portal.devstack``) and set them; production refuses to start without them.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -34,7 +37,11 @@ SECRET_KEY = os.environ.get(
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails. `PORT=8080 make run` serves, and links, on that port.
+SITE_URL = (
+    os.environ.get("PORTAL_SITE_URL")
+    or f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -104,47 +111,42 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
-if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=60, conn_health_checks=True
-        )
-    }
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "portal.sqlite3",
-            "OPTIONS": {"timeout": 20},
-        }
-    }
+REDIS_URL = os.environ.get("REDIS_URL", "")
+_unset = [
+    name
+    for name, url in (("DATABASE_URL", DATABASE_URL), ("REDIS_URL", REDIS_URL))
+    if not url
+]
+if _unset:
+    raise ImproperlyConfigured(
+        "Not set: " + ", ".join(_unset) + ". portal.settings.dev and "
+        "portal.settings.test start the embedded PostgreSQL and Redis when they "
+        "are unset; other settings need them."
+    )
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=60, conn_health_checks=True
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery -------------------------------------------------
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", "portal"),
-        }
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", "portal"),
     }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "portal",
-        }
-    }
+}
 
-# Sessions read from the cache first (Redis in production), the database second.
+# Sessions read from the cache (Redis) first, the database second.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_BROKER_URL = REDIS_URL
+CELERY_RESULT_BACKEND = REDIS_URL
+# Tasks run in the worker, as in production (test.py runs them in-process).
+CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -294,7 +296,7 @@ USE_TZ = True
 # --- Static and uploaded files -----------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (application attachments) live outside any public path and are
 # only served through views that check permissions.

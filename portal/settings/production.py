@@ -8,9 +8,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import env_bool
-
+# Checked before the shared settings, which need the URLs too: the message
+# names every missing secret.
 REQUIRED_ENVIRONMENT = ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL")
 _missing = [name for name in REQUIRED_ENVIRONMENT if not os.environ.get(name)]
 if _missing:
@@ -21,6 +20,9 @@ if not os.environ.get("DJANGO_ALLOWED_HOSTS"):
     raise ImproperlyConfigured(
         "Production refuses to start without: DJANGO_ALLOWED_HOSTS"
     )
+
+from .base import *  # noqa: E402, F403
+from .base import env_bool  # noqa: E402
 
 DEBUG = False
 PORTAL_REQUIRE_MFA = True

@@ -1,9 +1,19 @@
-"""Test settings: the same backends as the environment names, made fast."""
+"""Test settings: the same backends as the environment names, made fast.
+
+With ``DATABASE_URL`` or ``REDIS_URL`` unset (``make test`` on a laptop), the
+embedded PostgreSQL and Redis of ``make run`` are started once for the session,
+or reused; the tests use Redis database 1, which they flush, never ``make run``'s
+database 0. CI names the machine's servers with the two variables.
+"""
 
 import os
 
-from .base import *  # noqa: F403
-from .base import VAR_DIR
+from portal.devstack import ensure_embedded
+
+ensure_embedded(redis_db=1)
+
+from .base import *  # noqa: E402, F403
+from .base import VAR_DIR  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

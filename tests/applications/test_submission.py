@@ -3,7 +3,7 @@ import io
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.urls import reverse
 from freezegun import freeze_time
 from pypdf import PdfReader
@@ -345,8 +345,6 @@ def _run_together(*functions):
 
 @pytest.mark.django_db(transaction=True)
 def test_submit_two_simultaneous_requests_make_one_submission(mailoutbox):
-    if connection.vendor != "postgresql":
-        pytest.skip("Row locks need PostgreSQL (DATABASE_URL).")
     application = make_complete_application()
     actor = application.created_by
 
@@ -364,8 +362,6 @@ def test_submit_two_simultaneous_requests_make_one_submission(mailoutbox):
 
 @pytest.mark.django_db(transaction=True)
 def test_autosave_two_simultaneous_edits_of_one_field_never_overwrite():
-    if connection.vendor != "postgresql":
-        pytest.skip("Row locks need PostgreSQL (DATABASE_URL).")
     application = ApplicationFactory(title="Départ")
     member = TeamMemberFactory(application=application).user
 

@@ -24,7 +24,7 @@ def test_task_round_trip_through_real_redis_broker_and_worker(redis_url):
 
 
 @pytest.mark.django_db
-def test_task_runs_eagerly_in_embedded_default(settings):
+def test_task_runs_in_process_when_eager_as_in_feature_tests(settings):
     app.conf.task_always_eager = True
     try:
         result = ping_task.delay(value="eager")

@@ -1,22 +1,41 @@
 import pytest
+import redis
 from django.db import connection
 
 
+def server_versions(redis_url):
+    """The versions as the servers themselves report them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgresql = cursor.fetchone()[0].split()[0]
+    client = redis.Redis.from_url(redis_url)
+    try:
+        return postgresql, client.info()["redis_version"]
+    finally:
+        client.close()
+
+
 @pytest.mark.django_db
-def test_healthz_reports_each_configured_backend_ok(client, settings, redis_url):
-    settings.REDIS_URL = redis_url
+def test_healthz_names_postgresql_and_redis_with_their_versions(client, settings):
+    postgresql, redis_version = server_versions(settings.REDIS_URL)
 
     response = client.get("/healthz")
 
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
     assert response.json() == {
         "status": "ok",
         "backends": {"database": "ok", "redis": "ok"},
+        "versions": {
+            "database": f"PostgreSQL {postgresql}",
+            "redis": f"Redis {redis_version}",
+        },
     }
 
 
 @pytest.mark.django_db
 def test_healthz_answers_503_when_redis_is_unreachable(client, settings):
+    postgresql, _redis_version = server_versions(settings.REDIS_URL)
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
 
     response = client.get("/healthz")
@@ -26,14 +45,4 @@ def test_healthz_answers_503_when_redis_is_unreachable(client, settings):
     assert body["status"] == "error"
     assert body["backends"]["database"] == "ok"
     assert body["backends"]["redis"].startswith("error: ConnectionError")
-
-
-@pytest.mark.django_db
-def test_healthz_without_redis_names_only_the_database(client, settings):
-    settings.REDIS_URL = ""
-
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json()["backends"] == {"database": "ok"}
-    assert connection.vendor in {"postgresql", "sqlite"}
+    assert body["versions"] == {"database": f"PostgreSQL {postgresql}"}

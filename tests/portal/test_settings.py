@@ -13,16 +13,29 @@ import json
 from django.conf import settings
 print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
+    "host": str(settings.DATABASES["default"]["HOST"]),
     "name": str(settings.DATABASES["default"]["NAME"]),
     "cache": settings.CACHES["default"]["BACKEND"],
     "broker": settings.CELERY_BROKER_URL,
     "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     "debug": settings.DEBUG,
+    "site_url": settings.SITE_URL,
 }))
 """
 
+# Served, and answering, by the embedded servers of the development settings.
+SERVERS_PROBE = """
+import redis
+from django.conf import settings
+from django.db import connection
+with connection.cursor() as cursor:
+    cursor.execute("SHOW server_version")
+    print(cursor.fetchone()[0])
+print(redis.Redis.from_url(settings.REDIS_URL).info()["redis_version"])
+"""
 
-def run_settings(module, **env):
+
+def run_settings(module, probe=PROBE, **env):
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -33,10 +46,12 @@ def run_settings(module, **env):
             "DJANGO_SECRET_KEY",
             "DJANGO_ALLOWED_HOSTS",
             "DJANGO_DEBUG",
+            "PORT",
+            "PORTAL_SITE_URL",
         }
     }
     clean.update(env, DJANGO_SETTINGS_MODULE=module)
-    code = "import django; django.setup()\n" + PROBE
+    code = "import django; django.setup()\n" + probe
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -47,17 +62,36 @@ def run_settings(module, **env):
     )
 
 
-def test_settings_embedded_default_without_urls():
+def test_settings_dev_without_urls_runs_on_embedded_postgresql_and_redis():
     result = run_settings("portal.settings.dev")
 
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
-    assert values["engine"] == "django.db.backends.sqlite3"
-    assert values["name"].endswith("var/portal.sqlite3")
-    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert values["broker"] == "memory://"
-    assert values["eager"] is True
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["host"] == str(ROOT / "var" / "postgres")
+    assert values["name"] == "portal"
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["broker"].startswith("redis://127.0.0.1:")
+    assert values["broker"].endswith("/0")
+    assert values["eager"] is False
     assert values["debug"] is True
+    assert values["site_url"] == "http://127.0.0.1:8000"
+
+
+def test_settings_dev_without_urls_reaches_postgresql_18_and_redis_6():
+    result = run_settings("portal.settings.dev", probe=SERVERS_PROBE)
+
+    assert result.returncode == 0, result.stderr
+    postgresql, redis_version = result.stdout.split()
+    assert postgresql == "18.6"
+    assert redis_version == "6.2.14"
+
+
+def test_settings_base_has_no_fallback_engine():
+    result = run_settings("portal.settings.base")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Not set: DATABASE_URL, REDIS_URL." in result.stderr
 
 
 def test_settings_postgresql_and_redis_from_environment():
@@ -74,6 +108,29 @@ def test_settings_postgresql_and_redis_from_environment():
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert values["broker"] == "redis://cache.example:6380/2"
     assert values["eager"] is False
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"PORT": "8080"}, "http://127.0.0.1:8080"),
+        (
+            {"PORT": "8080", "PORTAL_SITE_URL": "https://openbatignolles.paris/"},
+            "https://openbatignolles.paris",
+        ),
+    ],
+)
+def test_settings_site_url_follows_the_port_served(env, site_url):
+    result = run_settings(
+        "portal.settings.dev",
+        DATABASE_URL="postgres://portal:secret@db.example:5433/portal",
+        REDIS_URL="redis://cache.example:6380/2",
+        **env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["site_url"] == site_url
 
 
 @pytest.mark.parametrize(
@@ -109,14 +166,13 @@ def test_production_settings_start_with_all_secrets():
     assert json.loads(result.stdout)["debug"] is False
 
 
-def test_ci_runs_on_postgresql_and_redis(settings):
-    """In CI the suite must exercise the real services, never the fallbacks."""
-    if not os.environ.get("CI"):
-        pytest.skip("Only meaningful in CI, where .ci/run sets the URLs.")
+def test_suite_runs_on_postgresql_and_redis(settings):
+    """Everywhere (embedded on a laptop, the machine's servers in CI)."""
     from django.db import connection
 
     assert connection.vendor == "postgresql"
     assert settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    assert settings.CELERY_BROKER_URL == settings.REDIS_URL
 
 
 def test_beat_schedule_names_registered_tasks(settings):

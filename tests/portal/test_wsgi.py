@@ -29,3 +29,94 @@ def test_wsgi_imports_every_view_when_the_worker_starts():
         "applications.views.applicant",
         "datasets.backoffice_views",
     ]
+
+
+SECRETS = {
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "DJANGO_ALLOWED_HOSTS": "openbatignolles.example",
+}
+UNSET = {
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_DEBUG",
+    "PORT",
+    "PORTAL_SITE_URL",
+    *SECRETS,
+}
+
+
+def run_python(code, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+SHOW_SETTINGS = (
+    "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
+)
+
+
+def test_wsgi_defaults_to_production_settings():
+    result = run_python("import portal.wsgi; " + SHOW_SETTINGS, **SECRETS)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["portal.settings.production", "False"]
+
+
+def test_wsgi_without_settings_module_or_secrets_refuses_to_start():
+    result = run_python("import portal.wsgi")
+
+    assert result.returncode != 0
+    assert (
+        "ImproperlyConfigured: Production refuses to start without: "
+        "DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL" in result.stderr
+    )
+
+
+def test_celery_app_defaults_to_production_settings():
+    result = run_python(
+        "from portal.celery import app; "
+        "print(app.conf.task_always_eager, app.conf.broker_url); " + SHOW_SETTINGS,
+        **SECRETS,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "redis://127.0.0.1:6379/0",
+        "portal.settings.production",
+        "False",
+    ]
+
+
+def test_celery_app_without_settings_module_or_secrets_refuses_to_start():
+    result = run_python("from portal.celery import app; app.conf.broker_url")
+
+    assert result.returncode != 0
+    assert "Production refuses to start without" in result.stderr
+
+
+def test_manage_py_stays_on_development_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", SHOW_SETTINGS],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in UNSET},
+            "DATABASE_URL": SECRETS["DATABASE_URL"],
+            "REDIS_URL": SECRETS["REDIS_URL"],
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["portal.settings.dev", "True"]

@@ -25,7 +25,7 @@ def link_in(message):
     return re.search(r"https://openbatignolles\.paris(/\S+/)\n", message.body).group(1)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the outbox sends after the commit
 def test_signup_verification_email_speaks_as_the_portal_in_french(client):
     client.post(
         "/comptes/signup/",
@@ -62,7 +62,7 @@ def test_signup_verification_email_speaks_as_the_portal_in_french(client):
     assert "c'est" not in message.body
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the outbox sends after the commit
 def test_signup_verification_link_on_the_public_site_verifies(client):
     client.post(
         "/comptes/signup/",
@@ -76,7 +76,7 @@ def test_signup_verification_link_on_the_public_site_verifies(client):
     assert address.verified is True
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the outbox sends after the commit
 def test_signup_verification_email_in_english(client):
     client.post(
         "/en/comptes/signup/",
@@ -105,7 +105,7 @@ def test_signup_verification_email_in_english(client):
     )
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the outbox sends after the commit
 def test_password_reset_email_links_to_the_public_site(client):
     make_user("lea@example.org", password="ancien-mot-de-passe")
 
@@ -130,7 +130,7 @@ def test_password_reset_email_links_to_the_public_site(client):
     assert "127.0.0.1" not in message.body
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the outbox sends after the commit
 def test_password_reset_for_an_unknown_address_says_so(client):
     client.post("/comptes/password/reset/", {"email": "inconnue@example.org"})
 
@@ -154,7 +154,7 @@ def test_password_reset_for_an_unknown_address_says_so(client):
     )
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the outbox sends after the commit
 def test_signup_with_a_taken_address_sends_the_reset_link(client):
     make_user("lea@example.org")
 
@@ -171,7 +171,7 @@ def test_signup_with_a_taken_address_sends_the_reset_link(client):
     ) in message.body
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the outbox sends after the commit
 def test_password_change_is_notified_in_the_users_language(client, settings):
     user = make_user("ines@example.org", password=PASSWORD, language="en")
     client.force_login(user)

@@ -230,9 +230,9 @@ def test_send_again_refuses_an_email_already_sent(organiser_client, mailoutbox):
     assert email.state == EmailState.SENT
     assert mailoutbox == []
     assert not AuditEvent.objects.filter(verb="email.requeued").exists()
-    follow = organiser_client.get(EMAIL_LIST_EN)
+    follow = organiser_client.get(EMAIL_LIST)
     assert [str(m) for m in follow.context["messages"]] == [
-        "Only a failed email can be sent again."
+        "Seul un courriel en échec peut être renvoyé."
     ]
 
 

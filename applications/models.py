@@ -22,7 +22,8 @@ from .enums import (
 )
 
 
-def _translated(obj, field):
+def translated(obj, field):
+    """The value of ``field`` in the active language, French when it is blank."""
     language = (get_language() or "fr")[:2]
     return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_fr")
 
@@ -45,7 +46,7 @@ class DataCharter(models.Model):
 
     @property
     def text(self):
-        return _translated(self, "text")
+        return translated(self, "text")
 
 
 class CallQuerySet(models.QuerySet):
@@ -136,19 +137,19 @@ class Call(models.Model):
 
     @property
     def title(self):
-        return _translated(self, "title")
+        return translated(self, "title")
 
     @property
     def summary(self):
-        return _translated(self, "summary")
+        return translated(self, "summary")
 
     @property
     def text(self):
-        return _translated(self, "text")
+        return translated(self, "text")
 
     @property
     def faq(self):
-        return _translated(self, "faq")
+        return translated(self, "faq")
 
     def is_open_at(self, moment):
         return self.is_published and self.opens_at <= moment < self.closes_at
@@ -184,11 +185,11 @@ class ExtraQuestion(models.Model):
 
     @property
     def label(self):
-        return _translated(self, "label")
+        return translated(self, "label")
 
     @property
     def help(self):
-        return _translated(self, "help")
+        return translated(self, "help")
 
 
 class ApplicationQuerySet(models.QuerySet):

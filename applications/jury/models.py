@@ -6,8 +6,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from applications.models import translated
 
 from .enums import (
     AssignmentOrigin,
@@ -15,11 +16,6 @@ from .enums import (
     ConflictStatus,
     RunState,
 )
-
-
-def _translated(obj, field):
-    language = (get_language() or "fr")[:2]
-    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_fr")
 
 
 class JuryInvitation(models.Model):
@@ -309,11 +305,11 @@ class Criterion(models.Model):
 
     @property
     def label(self):
-        return _translated(self, "label")
+        return translated(self, "label")
 
     @property
     def description(self):
-        return _translated(self, "description")
+        return translated(self, "description")
 
 
 class ScoreSheet(models.Model):

@@ -5,9 +5,11 @@ last user. Runs in CI too (it needs no server of the machine)."""
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import psycopg
+import pytest
 import redis
 
 from portal.devstack import EmbeddedStack
@@ -23,6 +25,18 @@ ensure_embedded(var_dir=sys.argv[1], environ=environ, redis_db=3)
 print(environ["DATABASE_URL"], environ["REDIS_URL"], flush=True)
 sys.stdin.read()
 """
+
+
+@pytest.fixture
+def tmp_path():
+    """A fresh directory under the project's var/, not under pytest's own
+    temporary root: as root, PostgreSQL runs as another system user that must
+    reach it, and pytest keeps its root private (mode 0700) and may tighten it
+    again while another pytest process starts."""
+    base = ROOT / "var"
+    base.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="devstack-test-", dir=base) as path:
+        yield Path(path)
 
 
 def test_embedded_stack_serves_keeps_its_data_and_stops(tmp_path):

@@ -82,14 +82,14 @@ def grid_edit(request, slug):
 def _membership(request, slug):
     """The user's declared seat on the jury of the call ``slug``; 404 for
     anyone else; a seat not declared yet is sent to its declaration."""
-    call = get_object_or_404(Call, slug=slug)
     membership = (
         JuryMembership.objects.select_related("call")
-        .filter(call=call, user=request.user)
+        .filter(call__slug=slug, user=request.user)
         .first()
     )
     if membership is None:
         raise Http404
+    call = membership.call
     if not membership.has_declared:
         try:
             target = reverse("jury:declaration", kwargs={"slug": call.slug})

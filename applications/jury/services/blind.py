@@ -10,7 +10,6 @@ import io
 import re
 from urllib.parse import urlsplit
 
-from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject
@@ -138,7 +137,3 @@ def strip_pdf_metadata(data):
     writer.write(buffer)
     return buffer.getvalue()
 
-
-def hidden_notice():
-    """What a blind juror reads in place of the applicants' identity."""
-    return _("Reviewed blind: the applicants' identity is hidden.")

@@ -361,3 +361,76 @@ def test_organiser_without_seat_gets_404_on_juror_pages(setting, organiser, clie
     assert client.get(score_url(application)).status_code == 404
     queue = reverse("jury:queue", kwargs={"slug": call.slug})
     assert client.get(queue).status_code == 404
+
+
+def test_stale_form_post_answers_409_and_keeps_the_jurors_choices(setting):
+    _call, membership, application, assignment, client = setting
+    record_scores(
+        assignment,
+        juror=membership.user,
+        scores={"usefulness": {"value": 1}},
+        overall_comment="",
+    )
+    record_scores(
+        assignment,
+        juror=membership.user,
+        scores={"usefulness": {"value": 2}},
+        overall_comment="",
+    )
+    with translation.override("en"):
+        address = score_url(application)
+    response = client.post(address, {**COMPLETE_POST, "version": "1", "action": "save"})
+    assert response.status_code == 409
+    assert response.context["form_errors"] == [
+        "This sheet was changed elsewhere (another tab or device) since you opened "
+        "it: reload the page to see that version."
+    ]
+    assert response.context["rows"][0]["chosen"] == "4"
+    assert Score.objects.get().value == 2
+
+
+def test_last_submission_leads_back_to_the_queue(setting):
+    call, _membership, application, _assignment, client = setting
+    response = client.post(
+        score_url(application), {**COMPLETE_POST, "version": "0", "action": "submit"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("jury:queue", kwargs={"slug": call.slug})
+
+
+def test_attachment_of_an_open_call_keeps_its_name(setting):
+    call, _membership, application, _assignment, client = setting
+    address = reverse(
+        "jury:score_attachment",
+        kwargs={"slug": call.slug, "reference": application.reference, "number": 1},
+    )
+    response = client.get(address)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="pitch-deck.pdf"'
+    missing = reverse(
+        "jury:score_attachment",
+        kwargs={"slug": call.slug, "reference": application.reference, "number": 2},
+    )
+    assert client.get(missing).status_code == 404
+
+
+def test_hostile_form_values_give_messages_not_500(setting):
+    _call, _membership, application, _assignment, client = setting
+    data = {
+        **COMPLETE_POST,
+        "c-usefulness": "99999999999999999999999999",
+        "c-data-use": "<script>",
+        "version": "abc",
+        "action": "save",
+    }
+    with translation.override("en"):
+        address = score_url(application)
+    response = client.post(address, data)
+    assert response.status_code == 400
+    errors = {row["criterion"].key: row["errors"] for row in response.context["rows"]}
+    assert errors == {
+        "usefulness": ["A score is between 0 and 5."],
+        "innovation": [],
+        "data-use": ["Malformed score."],
+    }
+    assert not ScoreSheet.objects.exists()

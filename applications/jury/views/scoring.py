@@ -222,9 +222,14 @@ def _sheet_context(request, assignment, *, errors=None, posted=None, status=200)
     submission = selectors.deposited_submission(application)
     content = submission.content if submission is not None else None
     questions = {q.pk: q for q in call.extra_questions.all()}
-    sections = blind.blind_content(
-        content_sections(content, questions=questions), call, content=content
-    )
+    sections = [
+        # The attachments are listed below as downloads.
+        section
+        for section in blind.blind_content(
+            content_sections(content, questions=questions), call, content=content
+        )
+        if section["key"] != "attachments"
+    ]
     attachments = selectors.deposited_attachments(application, submission)
     files = []
     for number, attachment in enumerate(attachments, start=1):

@@ -136,4 +136,3 @@ def strip_pdf_metadata(data):
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-

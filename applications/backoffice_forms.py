@@ -132,6 +132,7 @@ class CallForm(forms.ModelForm):
             "charter",
             "max_attachment_mb",
             "max_total_attachments_mb",
+            "blind_review",
         ]
         widgets = {
             "review_starts_on": DateInput(),

@@ -35,6 +35,7 @@ from .backoffice_forms import (
 )
 from .enums import APPLICATION_TRANSITIONS, ApplicationState
 from .exports import application_pdf, iter_applications_csv
+from .jury.models import Grid
 from .models import EmailTemplate, SentEmail
 from .services.submission import application_content
 
@@ -82,18 +83,25 @@ def _question_data(formset):
 @organiser_required
 def call_edit(request, slug=None):
     call = selectors.call_for_backoffice(slug) if slug else None
+    # Once a call has its versioned grid, the grid changes on its own page
+    # (jury_bo:grid), where its lock is explained; the formset only makes
+    # version 1.
+    has_grid = call is not None and Grid.objects.filter(call=call).exists()
+    grid_formset = None
     if request.method == "POST":
         form = CallForm(request.POST, instance=call)
-        grid_formset = GridFormSet(request.POST, prefix="grid")
+        if not has_grid:
+            grid_formset = GridFormSet(request.POST, prefix="grid")
         question_formset = ExtraQuestionFormSet(
             request.POST, instance=call, prefix="questions"
         )
-        if form.is_valid() and grid_formset.is_valid() and question_formset.is_valid():
+        grid_valid = grid_formset is None or grid_formset.is_valid()
+        if form.is_valid() and grid_valid and question_formset.is_valid():
             saved = services.save_call(
                 call,
                 fields=form.call_fields(),
                 datasets=form.cleaned_data["datasets"],
-                grid=grid_formset.grid(),
+                grid=grid_formset.grid() if grid_formset is not None else None,
                 questions=_question_data(question_formset),
                 actor=request.user,
             )
@@ -104,8 +112,9 @@ def call_edit(request, slug=None):
         if call is None:
             initial = {"eligible_types": [], "themes": []}
         form = CallForm(instance=call, initial=initial)
-        grid = call.grid if call and call.grid else DEFAULT_GRID
-        grid_formset = GridFormSet(prefix="grid", initial=grid)
+        if not has_grid:
+            grid = call.grid if call and call.grid else DEFAULT_GRID
+            grid_formset = GridFormSet(prefix="grid", initial=grid)
         question_formset = ExtraQuestionFormSet(instance=call, prefix="questions")
     return render(
         request,

@@ -35,6 +35,7 @@ from .enums import (
     Theme,
 )
 from .jury.models import JuryMembership
+from .jury.services.grid import create_first_grid
 from .models import (
     Application,
     Attachment,
@@ -699,6 +700,8 @@ def _seed_call(slug, *, charter, datasets, **fields):
         },
     )
     call.datasets.set(datasets)
+    # The versioned grid the jury scores on (version 1, from the same criteria).
+    create_first_grid(call, criteria=DEFAULT_GRID, actor=None)
     return call
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import record_event
 
+from ..jury.services.grid import create_first_grid, current_grid, save_grid
 from ..models import Call, ExtraQuestion
 
 
@@ -40,26 +41,33 @@ def _save_questions(call, questions):
             ExtraQuestion.objects.create(call=call, **question)
 
 
-def save_call(call, *, fields, datasets, grid, questions=(), actor):
+def save_call(call, *, fields, datasets, grid=None, questions=(), actor):
     """Create (``call=None``) or update a call with its datasets, grid, questions.
 
     ``fields`` are the model fields; ``grid`` the list of criteria dicts
-    (key, label_fr, label_en, weight); ``questions`` dicts of ExtraQuestion
-    fields with ``id`` (to update) and ``delete``. Records ``call.created`` or
-    ``call.updated``. Returns the call.
+    (key, label_fr, label_en, weight) that becomes the call's grid version 1
+    when it has no grid yet (``applications.jury.services.grid``; once a grid
+    exists it changes on the grid page, and ``grid`` goes through
+    ``save_grid`` and its lock); None leaves the grid alone. ``questions``
+    dicts of ExtraQuestion fields with ``id`` (to update) and ``delete``.
+    Records ``call.created`` or ``call.updated``. Returns the call.
     """
     with transaction.atomic():
         created = call is None
         before = None if created else _call_snapshot(call)
         if created:
-            call = Call(**fields, grid=grid)
+            call = Call(**fields)
             call.save()
         else:
             call = Call.objects.select_for_update().get(pk=call.pk)
             for name, value in fields.items():
                 setattr(call, name, value)
-            call.grid = grid
-            call.save(update_fields=[*fields, "grid"])
+            call.save(update_fields=list(fields))
+        if grid is not None:
+            if current_grid(call) is None:
+                create_first_grid(call, criteria=grid, actor=actor)
+            else:
+                save_grid(call, criteria=grid, actor=actor)
         call.datasets.set(datasets)
         _save_questions(call, [dict(q) for q in questions])
         record_event(

@@ -1,0 +1,152 @@
+"""Reads of the scoring area: the juror's queue, the sheet, the next one."""
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from ...enums import ApplicationState
+from ...models import Submission
+from ..enums import BLOCKING_CONFLICT_STATUSES
+from ..models import Assignment, Conflict, Grid
+
+# Applications a juror reads: deposited and found admissible (later states
+# included, so that a sheet stays reachable while the call moves on).
+REVIEWABLE_STATES = (
+    ApplicationState.ADMISSIBLE,
+    ApplicationState.UNDER_REVIEW,
+    ApplicationState.RETAINED,
+    ApplicationState.WAITING_LIST,
+    ApplicationState.NOT_RETAINED,
+)
+
+
+class QueueState:
+    TO_SCORE = "to_score"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+def assignments_for_juror(membership):
+    """Return ``membership``'s assignments a juror may open: declared seat,
+    application reviewable, no conflict in the way; with the application and
+    the sheet (or None) joined, ordered by reference."""
+    if not membership.has_declared:
+        return Assignment.objects.none()
+    blocked = Conflict.objects.filter(
+        membership=OuterRef("membership"),
+        application=OuterRef("application"),
+        status__in=BLOCKING_CONFLICT_STATUSES,
+    )
+    return (
+        Assignment.objects.filter(
+            membership=membership,
+            application__state__in=REVIEWABLE_STATES,
+        )
+        .exclude(Exists(blocked))
+        .select_related("application", "sheet")
+        .order_by("application__reference")
+    )
+
+
+def queue_state(assignment):
+    """``to_score``, ``draft`` or ``submitted`` (reads the joined sheet)."""
+    sheet = getattr(assignment, "sheet", None)
+    if sheet is None:
+        return QueueState.TO_SCORE
+    return QueueState.SUBMITTED if sheet.is_submitted else QueueState.DRAFT
+
+
+def queue_for_juror(membership, *, with_team=False):
+    """Return ``(rows, done, total)``: each row ``{"assignment", "state"}`` in
+    reference order, and how many sheets are submitted out of how many.
+    ``with_team`` prefetches each application's team and their users (to mask
+    their names on a blind call's queue)."""
+    assignments = assignments_for_juror(membership)
+    if with_team:
+        assignments = assignments.prefetch_related("application__team__user")
+    rows = [
+        {"assignment": assignment, "state": queue_state(assignment)}
+        for assignment in assignments
+    ]
+    done = sum(1 for row in rows if row["state"] == QueueState.SUBMITTED)
+    return rows, done, len(rows)
+
+
+def assignment_for_juror(membership, reference):
+    """Return the juror's assignment of the application ``reference``, or
+    None (not assigned, conflicted, not reviewable)."""
+    return (
+        assignments_for_juror(membership)
+        .select_related("application__call")
+        .filter(application__reference=reference)
+        .first()
+    )
+
+
+def next_assignment(membership, *, after=None):
+    """Return the juror's next assignment to score: not submitted by them,
+    the least reviewed first (fewest sheets submitted by any juror), then by
+    reference; ``after`` (an assignment) is skipped. None when all are done."""
+    queryset = (
+        assignments_for_juror(membership)
+        .exclude(sheet__submitted_at__isnull=False)
+        .annotate(
+            submitted_sheets=Count(
+                "application__assignments__sheet",
+                filter=Q(application__assignments__sheet__submitted_at__isnull=False),
+            )
+        )
+        .order_by("submitted_sheets", "application__reference")
+    )
+    if after is not None:
+        queryset = queryset.exclude(pk=after.pk)
+    return queryset.first()
+
+
+def deposited_submission(application):
+    """Return the submission the jury reads: the last one made before the
+    call's deadline (the latest one when none is)."""
+    submissions = Submission.objects.filter(application=application)
+    on_time = (
+        submissions.filter(submitted_at__lte=application.call.closes_at)
+        .order_by("-number")
+        .first()
+    )
+    return on_time or submissions.order_by("-number").first()
+
+
+def deposited_attachments(application, submission):
+    """Return the application's attachments that were deposited with
+    ``submission`` (matched by fingerprint), in upload order."""
+    attachments = list(application.attachments.order_by("uploaded_at", "pk"))
+    content = submission.content if submission is not None else None
+    files = content.get("attachments") if isinstance(content, dict) else None
+    if not isinstance(files, list):
+        return attachments
+    fingerprints = {item.get("sha256") for item in files if isinstance(item, dict)}
+    return [item for item in attachments if item.sha256 in fingerprints]
+
+
+def sheet_of(assignment):
+    """Return the assignment's score sheet, or None."""
+    return getattr(assignment, "sheet", None)
+
+
+def grid_for(assignment):
+    """Return the grid the assignment is scored on: its sheet's, else the
+    call's current one (None when the call has no grid)."""
+    sheet = sheet_of(assignment)
+    if sheet is not None:
+        return sheet.grid
+    return (
+        Grid.objects.filter(call_id=assignment.application.call_id)
+        .order_by("-version")
+        .first()
+    )
+
+
+def sheet_scores(sheet):
+    """Return ``{criterion key: Score}`` of ``sheet`` (empty for None)."""
+    if sheet is None:
+        return {}
+    return {
+        score.criterion.key: score for score in sheet.scores.select_related("criterion")
+    }

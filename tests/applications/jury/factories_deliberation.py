@@ -82,7 +82,9 @@ def make_sheet(membership, application, grid, values, *, submitted=True):
         updated_at=SUBMITTED_AT,
         submitted_at=SUBMITTED_AT if submitted else None,
     )
-    for criterion, value in zip(grid.criteria.order_by("position"), values):
+    for criterion, value in zip(
+        grid.criteria.order_by("position"), values, strict=True
+    ):
         Score.objects.create(
             sheet=sheet,
             criterion=criterion,

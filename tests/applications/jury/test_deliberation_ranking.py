@@ -75,9 +75,9 @@ def jury(db):
     j3 = make_juror(call, "Chloé Tardive")
     j4 = make_juror(call, "David Constant")
     j5 = make_juror(call, "Emma Liée")
-    for application, value in zip(apps, [15, 13, 12, 11, 9]):
+    for application, value in zip(apps[:5], [15, 13, 12, 11, 9], strict=True):
         make_sheet(j1, application, grid, [value])  # 75 65 60 55 45
-    for application, value in zip(apps, [10, 14, 8, 2, 6]):
+    for application, value in zip(apps[:5], [10, 14, 8, 2, 6], strict=True):
         make_sheet(j2, application, grid, [value])  # 50 70 40 10 30
     for application in apps[:5]:
         make_sheet(j4, application, grid, [16])  # 80

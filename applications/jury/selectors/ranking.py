@@ -83,7 +83,12 @@ class JurorFigures:
 
 @dataclass
 class RankingRow:
-    """The figures of one application across the jurors' submitted sheets."""
+    """The figures of one application across the jurors' submitted sheets.
+
+    ``mean``, ``median``, ``spread``, ``deviation`` (of the weighted scores)
+    and ``normalised`` (mean of the jurors' z-scores) are set by
+    ``compute()`` once the sheets are in, None when there is nothing to count.
+    """
 
     application_id: int
     reference: str
@@ -94,6 +99,19 @@ class RankingRow:
     assigned: int = 0
     decision: Decision | None = None
     to_discuss: bool = False
+    mean: float | None = None
+    median: float | None = None
+    spread: float | None = None
+    deviation: float | None = None
+    normalised: float | None = None
+
+    def compute(self, *, threshold):
+        self.mean = calculations.mean(self.scores)
+        self.median = calculations.median(self.scores)
+        self.spread = calculations.spread(self.scores)
+        self.deviation = calculations.standard_deviation(self.scores)
+        self.normalised = calculations.mean(self.z_scores)
+        self.to_discuss = self.spread is not None and self.spread >= threshold
 
     @property
     def state_label(self):
@@ -108,26 +126,6 @@ class RankingRow:
     @property
     def received(self):
         return len(self.scores)
-
-    @property
-    def mean(self):
-        return calculations.mean(self.scores)
-
-    @property
-    def median(self):
-        return calculations.median(self.scores)
-
-    @property
-    def spread(self):
-        return calculations.spread(self.scores)
-
-    @property
-    def deviation(self):
-        return calculations.standard_deviation(self.scores)
-
-    @property
-    def normalised(self):
-        return calculations.mean(self.z_scores)
 
 
 @dataclass
@@ -250,7 +248,7 @@ def ranking_for_call(
             if decision.application_id in rows:
                 rows[decision.application_id].decision = decision
     for row in rows.values():
-        row.to_discuss = row.spread is not None and row.spread >= threshold
+        row.compute(threshold=threshold)
     return Ranking(
         rows=sort_rows(list(rows.values()), sort),
         jurors=list(jurors.values()),

@@ -167,6 +167,7 @@ def ranking_for_call(
     threshold=calculations.DISAGREEMENT_SPREAD,
     minimum_sheets=calculations.MIN_SHEETS_FOR_NORMALISATION,
     with_decisions=False,
+    viewer=None,
 ):
     """Return the ``Ranking`` of the applications of ``call`` the jury works on.
 
@@ -178,7 +179,10 @@ def ranking_for_call(
     discuss). A sheet whose juror has a conflict (not dismissed) with the
     application counts nowhere. Rows are sorted by ``sort`` (a key of
     ``SORT_KEYS``, ``-`` for descending; unknown keys fall back to the
-    default). Five queries (six ``with_decisions``), whatever the sizes.
+    default). When ``viewer`` (an organiser) also sits on the jury, the
+    applications they are conflicted with are left out of the rows (their
+    sheets still count in the jurors' figures). Five queries (six
+    ``with_decisions``), whatever the sizes.
     """
     rows = {
         pk: RankingRow(application_id=pk, reference=ref, title=title, state=state)
@@ -194,18 +198,21 @@ def ranking_for_call(
     ).values_list("membership_id", "application_id"):
         if application_id in rows and (membership_id, application_id) not in blocked:
             rows[application_id].assigned += 1
-    jurors = {
-        pk: JurorFigures(
+    viewer_id = getattr(viewer, "pk", None)
+    hidden = set()
+    jurors = {}
+    for pk, user_id, full_name, email, organisation in (
+        JuryMembership.objects.filter(call=call)
+        .order_by("user__full_name", "user__email")
+        .values_list("pk", "user_id", "user__full_name", "user__email", "organisation")
+    ):
+        jurors[pk] = JurorFigures(
             membership_id=pk,
             name=_juror_name(full_name, email),
             organisation=organisation,
         )
-        for pk, full_name, email, organisation in JuryMembership.objects.filter(
-            call=call
-        )
-        .order_by("user__full_name", "user__email")
-        .values_list("pk", "user__full_name", "user__email", "organisation")
-    }
+        if viewer_id is not None and user_id == viewer_id:
+            hidden = {app for member, app in blocked if member == pk}
     sheets = defaultdict(list)
     owners = {}
     for sheet_id, membership_id, application_id, *item in Score.objects.filter(
@@ -250,7 +257,9 @@ def ranking_for_call(
     for row in rows.values():
         row.compute(threshold=threshold)
     return Ranking(
-        rows=sort_rows(list(rows.values()), sort),
+        rows=sort_rows(
+            [r for r in rows.values() if r.application_id not in hidden], sort
+        ),
         jurors=list(jurors.values()),
         threshold=threshold,
         minimum_sheets=minimum_sheets,

@@ -191,7 +191,7 @@ def juror_chart(jurors):
 def ranking(request, slug):
     call = _call(slug)
     sort = clean_sort(request.GET.get("sort"))
-    result = ranking_for_call(call, sort=sort)
+    result = ranking_for_call(call, sort=sort, viewer=request.user)
     with_cells(result.rows)
     return render(
         request,
@@ -286,7 +286,7 @@ def deliberation(request, slug):
                 )
                 return redirect("jury_bo:deliberation", slug=call.slug)
     sort = clean_sort(request.GET.get("sort"))
-    result = ranking_for_call(call, sort=sort, with_decisions=True)
+    result = ranking_for_call(call, sort=sort, with_decisions=True, viewer=request.user)
     with_cells(result.rows)
     missing = missing_decisions(call) if call.phase == CallPhase.DELIBERATION else []
     return render(
@@ -316,8 +316,9 @@ def _application(call, reference):
     return application
 
 
-def _figures(call, application):
-    result = ranking_for_call(call)
+def _figures(call, application, viewer):
+    # 404 for an organiser who sits on the jury and is conflicted with it.
+    result = ranking_for_call(call, viewer=viewer)
     for row in result.rows:
         if row.application_id == application.pk:
             return with_cells([row])[0]
@@ -329,6 +330,7 @@ def _figures(call, application):
 def decide(request, slug, reference):
     call = _call(slug)
     application = _application(call, reference)
+    row = _figures(call, application, request.user)
     decision = Decision.objects.filter(application=application).first()
     editable = (
         call.phase == CallPhase.DELIBERATION
@@ -386,7 +388,7 @@ def decide(request, slug, reference):
         {
             "call": call,
             "application": application,
-            "row": _figures(call, application),
+            "row": row,
             "decision": decision,
             "decision_label": (
                 ApplicationState(decision.outcome).label if decision else ""

@@ -300,3 +300,34 @@ def test_audit_csv_lists_the_jury_events_in_words_spreadsheet_safe(
     assert rows[-1][1] == f"{organiser.display_name} <{organiser.email}>"
     feedback_cells = [cell for row in rows for cell in row if "1+1" in cell]
     assert feedback_cells and all(not cell.startswith("=") for cell in feedback_cells)
+
+
+def test_organiser_on_the_jury_never_sees_a_conflicted_application(
+    call, organiser_client, organiser
+):
+    from applications.jury.enums import ConflictSource, ConflictStatus
+    from applications.jury.models import Conflict, JuryMembership
+
+    make_application(call, reference="AMI-001", title="Bancs connectés")
+    conflicted = make_application(call, reference="AMI-002", title="Parking malin")
+    seat = JuryMembership.objects.create(call=call, user=organiser)
+    Conflict.objects.create(
+        membership=seat,
+        application=conflicted,
+        source=ConflictSource.SAME_ORGANISATION,
+        status=ConflictStatus.PENDING,
+    )
+    decide = _url("deliberation_application", call, reference="AMI-002")
+
+    ranking = organiser_client.get(_url("ranking", call)).content.decode()
+    board = organiser_client.get(_url("deliberation", call)).content.decode()
+    post = organiser_client.post(
+        decide, {"outcome": "retained", "motivation": "", "feedback": "Oui"}
+    )
+
+    assert "AMI-001" in ranking and "AMI-001" in board
+    assert "AMI-002" not in ranking and "Parking malin" not in ranking
+    assert "Parking malin" not in board
+    assert organiser_client.get(decide).status_code == 404
+    assert post.status_code == 404
+    assert not Decision.objects.exists()

@@ -51,8 +51,9 @@ def send_reminder(membership, *, actor, today=None):
     Through the outbox (kind ``jury_reminder``), in the juror's language, with
     the key ``jury-reminder:<membership>:<Paris date>``: a second reminder the
     same day (a double click) sends nothing more and returns None. Records
-    ``jury.reminder_sent``. Raises ``DeliberationError`` when the juror has no
-    sheet left to submit. Returns the ``OutgoingEmail``.
+    ``jury.reminder_sent``. Raises ``DeliberationError`` outside the review
+    phase (a juror cannot score then) or when the juror has no sheet left to
+    submit. Returns the ``OutgoingEmail``.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
@@ -61,6 +62,11 @@ def send_reminder(membership, *, actor, today=None):
             .select_related("user", "call")
             .get(pk=membership.pk)
         )
+        if locked.call.phase != CallPhase.REVIEW:
+            raise DeliberationError(
+                _("Jurors are reminded during the review, while they can score."),
+                code="not_in_review",
+            )
         key = reminder_key(locked, today)
         if OutgoingEmail.objects.filter(idempotency_key=key).exists():
             return None
@@ -113,8 +119,13 @@ def remind_late_jurors(call, *, actor, today=None):
     """Send a reminder to every juror of ``call`` with sheets left to submit.
 
     Those reminded already today are skipped. Returns the number of reminders
-    queued now.
+    queued now; raises ``DeliberationError`` outside the review phase.
     """
+    if call.phase != CallPhase.REVIEW:
+        raise DeliberationError(
+            _("Jurors are reminded during the review, while they can score."),
+            code="not_in_review",
+        )
     late = [
         membership
         for membership in JuryMembership.objects.filter(call=call).order_by("pk")

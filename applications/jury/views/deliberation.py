@@ -215,6 +215,7 @@ def progress(request, slug):
         {
             "call": call,
             "progress": progress_for_call(call),
+            "in_review": call.phase == CallPhase.REVIEW,
             "today": timezone.localdate(),
         },
     )
@@ -248,7 +249,12 @@ def remind(request, slug, membership_id):
 @organiser_required
 def remind_all(request, slug):
     call = _call(slug)
-    count = remind_late_jurors(call, actor=request.user)
+    try:
+        count = remind_late_jurors(call, actor=request.user)
+    except DeliberationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+        return redirect("jury_bo:progress", slug=call.slug)
     if count:
         messages.success(
             request,

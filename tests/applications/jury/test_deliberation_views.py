@@ -9,6 +9,7 @@ from django.utils import translation
 
 from applications.enums import ApplicationState, CallPhase
 from applications.jury.models import Decision
+from applications.jury.selectors.ranking import progress_for_call
 from portal.audit.models import AuditEvent
 from portal.outbox.models import OutgoingEmail
 from tests.conftest import make_user
@@ -158,7 +159,13 @@ def test_ranking_page_shows_the_figures_and_sortable_headers(call, organiser_cli
     assert '<script id="chart-jurors" type="application/json">' in html
 
 
+def _in_review(call):
+    call.phase = CallPhase.REVIEW
+    call.save(update_fields=["phase"])
+
+
 def test_remind_sends_once_a_day_and_shows_it(call, organiser_client, organiser):
+    _in_review(call)
     grid = make_grid(call)
     application = make_application(call, reference="AMI-001")
     late = make_juror(call, "Alice Lenoir")
@@ -180,6 +187,9 @@ def test_remind_sends_once_a_day_and_shows_it(call, organiser_client, organiser)
         {"pending": 1, "submitted": 0, "assigned": 1},
     )
     assert response.status_code == 200
+    (alice, bruno) = progress_for_call(call).jurors
+    assert (alice.name, alice.last_reminder) == ("Alice Lenoir", event.created_at)
+    assert (bruno.name, bruno.last_reminder) == ("Bruno Sevère", None)
     assert (
         organiser_client.post(_url("remind", call, membership_id=done.pk)).status_code
         == 302
@@ -188,6 +198,7 @@ def test_remind_sends_once_a_day_and_shows_it(call, organiser_client, organiser)
 
 
 def test_remind_all_reaches_every_late_juror(call, organiser_client):
+    _in_review(call)
     application = make_application(call, reference="AMI-001")
     for name in ("Alice Lenoir", "Bruno Sevère"):
         assign(make_juror(call, name), application)
@@ -200,6 +211,19 @@ def test_remind_all_reaches_every_late_juror(call, organiser_client):
         "alice.lenoir@jury.example",
         "bruno.sevère@jury.example",
     ]
+
+
+def test_no_reminder_outside_the_review(call, organiser_client):
+    late = make_juror(call, "Alice Lenoir")
+    assign(late, make_application(call, reference="AMI-001"))
+
+    organiser_client.post(_url("remind", call, membership_id=late.pk))
+    organiser_client.post(_url("remind_all", call))
+    page = organiser_client.get(_url("progress", call)).content.decode()
+
+    assert not OutgoingEmail.objects.exists()
+    assert not AuditEvent.objects.filter(verb="jury.reminder_sent").exists()
+    assert _url("remind", call, membership_id=late.pk) not in page
 
 
 def test_decide_page_records_and_previews(call, organiser_client):

@@ -33,5 +33,6 @@ class EmailKind(models.TextChoices):
     DATA_GRANT = "data_grant", pgettext_lazy("email kind", "Data access grant")
     API_KEY = "api_key", pgettext_lazy("email kind", "API key")
     JURY_INVITATION = "jury_invitation", pgettext_lazy("email kind", "Jury invitation")
+    JURY_REMINDER = "jury_reminder", pgettext_lazy("email kind", "Reminder to a juror")
     WORKSHOP = "workshop", pgettext_lazy("email kind", "Workshop")
     FEEDBACK = "feedback", pgettext_lazy("email kind", "Feedback")

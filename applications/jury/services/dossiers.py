@@ -35,6 +35,9 @@ from ..selectors.dossiers import (
 logger = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
 CSV_NAME = "scores.csv"
+# Applications laid out in one WeasyPrint document: fonts are subset once per
+# batch (the slow part of writing a PDF), memory stays bounded.
+BATCH_SIZE = 25
 
 
 class DossierError(Exception):
@@ -80,11 +83,12 @@ def _number(value):
     return formats.number_format(value, decimal_pos=2)
 
 
-def _render_pdf(template, context):
+def _render(template, context):
+    """Return the WeasyPrint document (laid out, not yet written) of ``template``."""
     html = render_to_string(template, context)
     return HTML(
         string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesURLFetcher()
-    ).write_pdf()
+    ).render()
 
 
 def _sheet_context(sheet):
@@ -118,29 +122,30 @@ def _sheet_context(sheet):
     }
 
 
-def _application_pdf(application, *, sheets, include_scores):
-    """Return the PDF bytes of one application of the dossier."""
+def _read_attachment(attachment):
+    """Return the pages of a PDF attachment, or None when it cannot be read."""
+    try:
+        with attachment.file.open("rb") as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+            # Reading every page proves the file is a usable PDF.
+            return list(reader.pages)
+    except Exception:  # noqa: BLE001 - any unreadable file is skipped with a note
+        logger.warning("Dossier: attachment %s unreadable", attachment.pk)
+        return None
+
+
+def _application_item(application, *, index, questions, sheets, include_scores):
+    """The context of one application in a batch of the dossier."""
     submissions = application.deposited_submissions
     submission = submissions[0] if submissions else None
     content = submission.content if submission is not None else {}
-    questions = getattr(application.call, "_dossier_questions", None)
-    if questions is None:
-        questions = {q.pk: q for q in application.call.extra_questions.all()}
-        application.call._dossier_questions = questions
-    attachments = []
-    for attachment in application.attachments.all():
-        try:
-            with attachment.file.open("rb") as handle:
-                reader = PdfReader(io.BytesIO(handle.read()))
-                # Reading the pages proves the file is a usable PDF.
-                pages = list(reader.pages)
-            attachments.append({"name": attachment.original_name, "pages": pages})
-        except Exception:  # noqa: BLE001 - any unreadable file is skipped
-            logger.warning("Dossier: attachment %s unreadable", attachment.pk)
-            attachments.append({"name": attachment.original_name, "pages": None})
-    context = {
+    attachments = [
+        {"name": attachment.original_name, "pages": _read_attachment(attachment)}
+        for attachment in application.attachments.all()
+    ]
+    return {
+        "anchor": f"application-{index}",
         "application": application,
-        "call": application.call,
         "submission": submission,
         "submitted_at": (
             timezone.localtime(submission.submitted_at, PARIS) if submission else None
@@ -150,23 +155,44 @@ def _application_pdf(application, *, sheets, include_scores):
         "sections": registry.content_sections(content, questions=questions),
         "include_scores": include_scores,
         "sheets": [_sheet_context(sheet) for sheet in sheets],
-        "attachments": attachments,
+        "attachments": [
+            {**attachment, "anchor": f"note-{index}-{number}"}
+            for number, attachment in enumerate(attachments)
+        ],
     }
-    writer = PdfWriter()
-    writer.append(io.BytesIO(_render_pdf("pdf/jury_application.html", context)))
-    for attachment in attachments:
-        if attachment["pages"] is None:
-            note = _render_pdf(
-                "pdf/jury_attachment_skipped.html",
-                {"application": application, "name": attachment["name"]},
-            )
-            writer.append(io.BytesIO(note))
-            continue
-        for page in attachment["pages"]:
+
+
+def _batch_pdfs(call, items):
+    """Yield ``(application, pdf bytes)`` for ``items``, laid out as one
+    WeasyPrint document and written once (fonts are subset once per batch,
+    the slow part), then split per application with its attachments."""
+    document = _render("pdf/jury_application.html", {"call": call, "items": items})
+    first_page = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            first_page.setdefault(anchor, number)
+    pages = PdfReader(io.BytesIO(document.write_pdf())).pages
+    starts = [first_page[item["anchor"]] for item in items] + [len(pages)]
+    for position, item in enumerate(items):
+        start, end = starts[position], starts[position + 1]
+        notes = [
+            first_page[attachment["anchor"]]
+            for attachment in item["attachments"]
+            if attachment["pages"] is None
+        ]
+        content_end = min(notes) if notes else end
+        writer = PdfWriter()
+        for page in pages[start:content_end]:
             writer.add_page(page)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+        for attachment in item["attachments"]:
+            if attachment["pages"] is None:
+                writer.add_page(pages[first_page[attachment["anchor"]]])
+                continue
+            for page in attachment["pages"]:
+                writer.add_page(page)
+        output = io.BytesIO()
+        writer.write(output)
+        yield item["application"], output.getvalue()
 
 
 def _csv_rows(sheets, normalised):
@@ -253,14 +279,25 @@ def build_dossier(dossier):
         with tempfile.TemporaryFile() as archive_file:
             with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
                 total = len(applications)
-                for number, application in enumerate(applications, start=1):
-                    pdf = _application_pdf(
-                        application,
-                        sheets=by_application.get(application.pk, []),
-                        include_scores=dossier.include_scores,
-                    )
-                    archive.writestr(f"{application.reference}.pdf", pdf)
-                    _set_progress(dossier, progress=int(number * 100 / total))
+                questions = {q.pk: q for q in call.extra_questions.all()}
+                done = 0
+                for first in range(0, total, BATCH_SIZE):
+                    items = [
+                        _application_item(
+                            application,
+                            index=index,
+                            questions=questions,
+                            sheets=by_application.get(application.pk, []),
+                            include_scores=dossier.include_scores,
+                        )
+                        for index, application in enumerate(
+                            applications[first : first + BATCH_SIZE]
+                        )
+                    ]
+                    for application, pdf in _batch_pdfs(call, items):
+                        archive.writestr(f"{application.reference}.pdf", pdf)
+                        done += 1
+                        _set_progress(dossier, progress=int(done * 100 / total))
                 archive.writestr(CSV_NAME, scores_csv(sheets))
             archive_file.seek(0)
             name = f"{call.slug}-dossier-{dossier.pk}.zip"

@@ -9,6 +9,8 @@ from portal.demo import demo_password, seed_accounts
 APP_SEEDERS = [
     ("datasets.demo", "seed_datasets"),
     ("applications.demo", "seed_applications"),
+    # The jury needs the calls, the applications and their final states.
+    ("applications.jury.demo", "seed_jury"),
     ("workshops.demo", "seed_workshops"),
     # Data access needs the retained applications.
     ("datasets.access.demo", "seed_data_access"),

@@ -61,10 +61,12 @@ def test_seed_demo_shows_each_step_and_the_readings_progress(settings, db):
     lines = out.getvalue().splitlines()
     steps = [line.split(" ...")[0] for line in lines if line.startswith("[")]
     assert steps == [
-        "[1/4]   0 % Demo accounts...",
-        "[2/4]  25 % Catalogue, sensors and simulated readings...",
-        "[3/4]  50 % Calls, applications and jury seats...",
-        "[4/4]  75 % Data access grant and API key usage...",
+        "[1/5]   0 % Demo accounts...",
+        "[2/5]  20 % Catalogue, sensors and simulated readings...",
+        "[3/5]  40 % Calls, applications and jury seats...",
+        "[4/5]  60 % The juries: declarations, conflicts, assignments, scores, "
+        "decisions...",
+        "[5/5]  80 % Data access grant and API key usage...",
     ]
     progress = [line.split(" (")[0] for line in lines if "Readings:" in line]
     assert progress == [

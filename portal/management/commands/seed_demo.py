@@ -11,6 +11,12 @@ from portal.demo import demo_password, seed_accounts
 APP_SEEDERS = [
     ("datasets.demo", "seed_datasets", "Catalogue, sensors and simulated readings"),
     ("applications.demo", "seed_applications", "Calls, applications and jury seats"),
+    # The jury needs the calls, the applications and their final states.
+    (
+        "applications.jury.demo",
+        "seed_jury",
+        "The juries: declarations, conflicts, assignments, scores, decisions",
+    ),
     ("workshops.demo", "seed_workshops", "Workshops and the DemoDay"),
     # Data access needs the retained applications.
     ("datasets.access.demo", "seed_data_access", "Data access grant and API key usage"),

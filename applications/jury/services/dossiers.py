@@ -1,0 +1,334 @@
+"""The jury dossier of a call: a ZIP of one PDF per admissible application
+(the deposited content, its PDF attachments, the scores and comments when
+asked) and ``scores.csv``, built by the worker with its progress."""
+
+import csv
+import io
+import logging
+import tempfile
+import zipfile
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.core.files import File
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML
+
+from portal.audit.services import record_event
+
+from ... import fields as registry
+from ...exports import BOM, DELIMITER, spreadsheet_safe
+from ...pdf import PDF_BASE_URL, StaticFilesURLFetcher
+from ..enums import RunState
+from ..models import Dossier
+from ..selectors.dossiers import (
+    dossier_applications,
+    normalised_scores,
+    sheet_weighted_score,
+    submitted_sheets_for_call,
+)
+
+logger = logging.getLogger(__name__)
+PARIS = ZoneInfo("Europe/Paris")
+CSV_NAME = "scores.csv"
+# Applications laid out in one WeasyPrint document: fonts are subset once per
+# batch (the slow part of writing a PDF), memory stays bounded.
+BATCH_SIZE = 25
+
+
+class DossierError(Exception):
+    """A dossier that cannot be built or downloaded; the message is readable."""
+
+
+def request_dossier(call, *, include_scores, actor):
+    """Create a queued ``Dossier`` of ``call`` and have the worker build it.
+
+    Writes the audit event ``jury.dossier_requested``; the build task is queued
+    once the transaction commits.
+    """
+    from ..tasks_dossiers import build_dossier_task
+
+    with transaction.atomic():
+        dossier = Dossier.objects.create(
+            call=call, include_scores=bool(include_scores), requested_by=actor
+        )
+        record_event(
+            "jury.dossier_requested",
+            actor=actor,
+            target=dossier,
+            after={"call": call.slug, "include_scores": dossier.include_scores},
+        )
+        transaction.on_commit(lambda: build_dossier_task.delay(dossier_id=dossier.pk))
+    return dossier
+
+
+def record_dossier_download(dossier, *, actor):
+    """Write the audit event ``jury.dossier_downloaded``: who took the file."""
+    with transaction.atomic():
+        record_event(
+            "jury.dossier_downloaded",
+            actor=actor,
+            target=dossier,
+            data={"call": dossier.call.slug},
+        )
+
+
+def _number(value):
+    if value is None:
+        return ""
+    return formats.number_format(value, decimal_pos=2)
+
+
+def _render(template, context):
+    """Return the WeasyPrint document (laid out, not yet written) of ``template``."""
+    html = render_to_string(template, context)
+    return HTML(
+        string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesURLFetcher()
+    ).render()
+
+
+def _sheet_context(sheet):
+    """The rows of a sheet as a person reads them: labels, "not applicable"."""
+    scores = {score.criterion_id: score for score in sheet.scores.all()}
+    rows = []
+    for criterion in sheet.grid.criteria.all():
+        score = scores.get(criterion.pk)
+        if score is None or (score.value is None and not score.not_applicable):
+            shown = _("Not scored")
+        elif score.not_applicable:
+            shown = _("Not applicable")
+        else:
+            shown = f"{score.value} / {criterion.scale_max}"
+        rows.append(
+            {
+                "label": criterion.label,
+                "weight": criterion.weight,
+                "score": shown,
+                "comment": score.comment if score else "",
+            }
+        )
+    membership = sheet.assignment.membership
+    return {
+        "juror": membership.user.full_name or membership.user.email,
+        "organisation": membership.organisation,
+        "weighted": _number(sheet_weighted_score(sheet)),
+        "submitted_at": timezone.localtime(sheet.submitted_at, PARIS),
+        "rows": rows,
+        "overall_comment": sheet.overall_comment,
+    }
+
+
+def _read_attachment(attachment):
+    """Return the pages of a PDF attachment, or None when it cannot be read."""
+    try:
+        with attachment.file.open("rb") as handle:
+            reader = PdfReader(io.BytesIO(handle.read()))
+            # Reading every page proves the file is a usable PDF.
+            return list(reader.pages)
+    except Exception:  # noqa: BLE001 - any unreadable file is skipped with a note
+        logger.warning("Dossier: attachment %s unreadable", attachment.pk)
+        return None
+
+
+def _application_item(application, *, index, questions, sheets, include_scores):
+    """The context of one application in a batch of the dossier."""
+    submissions = application.deposited_submissions
+    submission = submissions[0] if submissions else None
+    content = submission.content if submission is not None else {}
+    attachments = [
+        {"name": attachment.original_name, "pages": _read_attachment(attachment)}
+        for attachment in application.attachments.all()
+    ]
+    return {
+        "anchor": f"application-{index}",
+        "application": application,
+        "submission": submission,
+        "submitted_at": (
+            timezone.localtime(submission.submitted_at, PARIS) if submission else None
+        ),
+        "title": registry.content_value(content, registry.field("title"))
+        or application.title,
+        "sections": registry.content_sections(content, questions=questions),
+        "include_scores": include_scores,
+        "sheets": [_sheet_context(sheet) for sheet in sheets],
+        "attachments": [
+            {**attachment, "anchor": f"note-{index}-{number}"}
+            for number, attachment in enumerate(attachments)
+        ],
+    }
+
+
+def _batch_pdfs(call, items):
+    """Yield ``(application, pdf bytes)`` for ``items``, laid out as one
+    WeasyPrint document and written once (fonts are subset once per batch,
+    the slow part), then split per application with its attachments."""
+    document = _render("pdf/jury_application.html", {"call": call, "items": items})
+    first_page = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            first_page.setdefault(anchor, number)
+    pages = PdfReader(io.BytesIO(document.write_pdf())).pages
+    starts = [first_page[item["anchor"]] for item in items] + [len(pages)]
+    for position, item in enumerate(items):
+        start, end = starts[position], starts[position + 1]
+        notes = [
+            first_page[attachment["anchor"]]
+            for attachment in item["attachments"]
+            if attachment["pages"] is None
+        ]
+        content_end = min(notes) if notes else end
+        writer = PdfWriter()
+        for page in pages[start:content_end]:
+            writer.add_page(page)
+        for attachment in item["attachments"]:
+            if attachment["pages"] is None:
+                writer.add_page(pages[first_page[attachment["anchor"]]])
+                continue
+            for page in attachment["pages"]:
+                writer.add_page(page)
+        output = io.BytesIO()
+        writer.write(output)
+        yield item["application"], output.getvalue()
+
+
+def _csv_rows(sheets, normalised):
+    yield [
+        _("Application"),
+        _("Project title"),
+        _("Juror"),
+        _("Juror's organisation"),
+        _("Criterion"),
+        _("Weight"),
+        _("Highest score"),
+        _("Score"),
+        _("Not applicable"),
+        _("Comment"),
+        _("Weighted score of the sheet (0-100)"),
+        _("Normalised score of the sheet (z)"),
+        _("Submitted at (Paris time)"),
+    ]
+    for sheet in sheets:
+        application = sheet.assignment.application
+        membership = sheet.assignment.membership
+        weighted = _number(sheet_weighted_score(sheet))
+        z = _number(normalised.get(sheet.pk))
+        submitted_at = timezone.localtime(sheet.submitted_at, PARIS).strftime(
+            "%Y-%m-%d %H:%M"
+        )
+        scores = {score.criterion_id: score for score in sheet.scores.all()}
+        for criterion in sheet.grid.criteria.all():
+            score = scores.get(criterion.pk)
+            yield [
+                application.reference,
+                application.title,
+                membership.user.full_name or membership.user.email,
+                membership.organisation,
+                criterion.label,
+                criterion.weight,
+                criterion.scale_max,
+                "" if score is None or score.value is None else score.value,
+                _("Yes") if score is not None and score.not_applicable else _("No"),
+                score.comment if score is not None else "",
+                weighted,
+                z,
+                submitted_at,
+            ]
+
+
+def scores_csv(sheets):
+    """Return ``scores.csv`` (text): every score of ``sheets``, raw, with the
+    sheet's weighted score and its normalised score, spreadsheet-safe."""
+    sheets = list(sheets)
+    normalised = normalised_scores(sheets)
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, delimiter=DELIMITER)
+    for row in _csv_rows(sheets, normalised):
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def _set_progress(dossier, **fields):
+    Dossier.objects.filter(pk=dossier.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(dossier, name, value)
+
+
+def build_dossier(dossier):
+    """Build the ZIP of ``dossier`` under MEDIA_ROOT and mark it done.
+
+    Updates ``progress`` after each application (outside any transaction, so
+    the page polling it sees it move). Writes ``jury.dossier_built``; on any
+    error marks it failed with a readable message and writes
+    ``jury.dossier_failed``. A dossier already done or failed is left alone.
+    """
+    if dossier.state in (RunState.DONE, RunState.FAILED):
+        return dossier
+    _set_progress(dossier, state=RunState.RUNNING, progress=0)
+    try:
+        call = dossier.call
+        applications = list(dossier_applications(call))
+        sheets = list(submitted_sheets_for_call(call))
+        by_application = defaultdict(list)
+        for sheet in sheets:
+            by_application[sheet.assignment.application_id].append(sheet)
+        with tempfile.TemporaryFile() as archive_file:
+            with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
+                total = len(applications)
+                questions = {q.pk: q for q in call.extra_questions.all()}
+                done = 0
+                for first in range(0, total, BATCH_SIZE):
+                    items = [
+                        _application_item(
+                            application,
+                            index=index,
+                            questions=questions,
+                            sheets=by_application.get(application.pk, []),
+                            include_scores=dossier.include_scores,
+                        )
+                        for index, application in enumerate(
+                            applications[first : first + BATCH_SIZE]
+                        )
+                    ]
+                    for application, pdf in _batch_pdfs(call, items):
+                        archive.writestr(f"{application.reference}.pdf", pdf)
+                        done += 1
+                        _set_progress(dossier, progress=int(done * 100 / total))
+                archive.writestr(CSV_NAME, scores_csv(sheets))
+            archive_file.seek(0)
+            name = f"{call.slug}-dossier-{dossier.pk}.zip"
+            with transaction.atomic():
+                dossier.file.save(name, File(archive_file), save=False)
+                dossier.state = RunState.DONE
+                dossier.progress = 100
+                dossier.finished_at = timezone.now()
+                dossier.error = ""
+                dossier.save(
+                    update_fields=["file", "state", "progress", "finished_at", "error"]
+                )
+                record_event(
+                    "jury.dossier_built",
+                    actor=None,
+                    target=dossier,
+                    after={"applications": total, "sheets": len(sheets)},
+                )
+    except Exception as exc:  # noqa: BLE001 - a failure is recorded, never lost
+        logger.exception("Dossier %s failed", dossier.pk)
+        error = _("The dossier could not be built: %(reason)s") % {
+            "reason": str(exc) or exc.__class__.__name__
+        }
+        with transaction.atomic():
+            _set_progress(
+                dossier,
+                state=RunState.FAILED,
+                error=error,
+                finished_at=timezone.now(),
+            )
+            record_event(
+                "jury.dossier_failed", actor=None, target=dossier, data={"error": error}
+            )
+    return dossier

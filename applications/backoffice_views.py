@@ -32,7 +32,7 @@ from .backoffice_forms import (
     GridFormSet,
     TeamEmailForm,
 )
-from .enums import APPLICATION_TRANSITIONS, ApplicationState
+from .enums import APPLICATION_TRANSITIONS, ApplicationState, CallPhase
 from .exports import application_pdf, iter_applications_csv
 from .models import EmailTemplate, SentEmail
 from .services.submission import application_content
@@ -277,6 +277,7 @@ def _application_context(call, application, **forms):
     submission = selectors.latest_submission(application)
     submission_sections, live_sections = _content_sections(application, submission)
     allowed = APPLICATION_TRANSITIONS[S(application.state)]
+    decidable = bool(allowed & {S.RETAINED, S.WAITING_LIST, S.NOT_RETAINED})
     context = {
         "call": call,
         "application": application,
@@ -294,8 +295,12 @@ def _application_context(call, application, **forms):
         "checks": selectors.admissibility_checks(application),
         "emails": list(application.emails.all()),
         "can_decide_admissibility": bool(allowed & {S.ADMISSIBLE, S.INADMISSIBLE}),
-        "can_start_review": S.UNDER_REVIEW in allowed,
-        "can_decide": bool(allowed & {S.RETAINED, S.WAITING_LIST, S.NOT_RETAINED}),
+        # The review and the decisions follow the call's jury phase.
+        "can_start_review": S.UNDER_REVIEW in allowed
+        and call.phase in (CallPhase.REVIEW, CallPhase.DELIBERATION),
+        "can_decide": decidable and call.phase == CallPhase.DELIBERATION,
+        "decision_waits_for_phase": decidable
+        and call.phase != CallPhase.DELIBERATION,
         "admissibility_form": forms.get("admissibility_form") or AdmissibilityForm(),
         "decision_form": forms.get("decision_form") or _decision_form(application),
     }

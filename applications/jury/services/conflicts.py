@@ -288,8 +288,7 @@ def _resolve(conflict, status, *, reason, actor):
         before = ConflictStatus(locked.status)
         if status not in CONFLICT_TRANSITIONS[before]:
             raise ConflictError(
-                _("This conflict is already “%(status)s”.")
-                % {"status": before.label},
+                _("This conflict is already “%(status)s”.") % {"status": before.label},
                 code="transition_not_allowed",
             )
         locked.status = status

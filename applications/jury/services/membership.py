@@ -264,7 +264,12 @@ def declare_interests(
         locked.themes = themes
         locked.declared_at = timezone.now()
         locked.save(
-            update_fields=["organisation", "conflict_statement", "themes", "declared_at"]
+            update_fields=[
+                "organisation",
+                "conflict_statement",
+                "themes",
+                "declared_at",
+            ]
         )
         declared = Conflict.objects.filter(
             membership=locked, source=ConflictSource.DECLARED

@@ -299,8 +299,7 @@ def _application_context(call, application, **forms):
         "can_start_review": S.UNDER_REVIEW in allowed
         and call.phase in (CallPhase.REVIEW, CallPhase.DELIBERATION),
         "can_decide": decidable and call.phase == CallPhase.DELIBERATION,
-        "decision_waits_for_phase": decidable
-        and call.phase != CallPhase.DELIBERATION,
+        "decision_waits_for_phase": decidable and call.phase != CallPhase.DELIBERATION,
         "admissibility_form": forms.get("admissibility_form") or AdmissibilityForm(),
         "decision_form": forms.get("decision_form") or _decision_form(application),
     }

@@ -14,6 +14,7 @@ from django.utils import translation
 from applications.enums import (
     ApplicantType,
     ApplicationState,
+    CallPhase,
     EmailStatus,
     QuestionKind,
     Theme,
@@ -582,9 +583,13 @@ def test_start_review_then_decide_emails_feedback(
     organiser_client, call, eager_celery, django_capture_on_commit_callbacks
 ):
     application = submitted(call, state=S.ADMISSIBLE)
+    call.phase = CallPhase.REVIEW
+    call.save(update_fields=["phase"])
     organiser_client.post(detail(call, application, "application_start_review"))
     application.refresh_from_db()
     assert application.state == S.UNDER_REVIEW
+    call.phase = CallPhase.DELIBERATION
+    call.save(update_fields=["phase"])
     with django_capture_on_commit_callbacks(execute=True):
         response = organiser_client.post(
             detail(call, application, "application_decision"),

@@ -7,6 +7,7 @@ organiser confirms or dismisses it with a reason.
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -15,6 +16,8 @@ from django.utils.translation import gettext as _
 from portal.audit.services import record_event
 
 from ...enums import ApplicationState
+from ...fields import CONTENT_FIELDS, content_value
+from ...fields.registry import Kind
 from ...models import Application, Submission, TeamMember
 from ..enums import CONFLICT_TRANSITIONS, ConflictSource, ConflictStatus
 from ..models import Conflict, JuryMembership
@@ -85,8 +88,14 @@ WEBMAIL_DOMAINS = {
 # Families of webmail domains under any country code (hotmail.fr, outlook.com...).
 WEBMAIL_PREFIXES = ("hotmail.", "outlook.", "live.", "yahoo.", "gmx.")
 
-# Content keys that are not free text about the project.
-_NOT_TEXT_KEYS = {"reference", "call", "organisation_name", "siret", "website"}
+# The content fields whose free text may name a partner.
+_TEXT_KINDS = {
+    Kind.TEXT,
+    Kind.LONG_TEXT,
+    Kind.INDICATORS,
+    Kind.QUESTIONS,
+    Kind.DATASETS,
+}
 _MIN_NAME_LENGTH = 3
 
 
@@ -128,72 +137,72 @@ def is_webmail(domain):
     return domain in WEBMAIL_DOMAINS or domain.startswith(WEBMAIL_PREFIXES)
 
 
-def _text_values(value, key=""):
-    if key in _NOT_TEXT_KEYS or "email" in key:
-        return
+def _strings(value):
     if isinstance(value, str):
-        yield key, value
+        yield value
     elif isinstance(value, dict):
-        for sub_key, sub_value in value.items():
-            yield from _text_values(sub_value, str(sub_key))
+        for item in value.values():
+            yield from _strings(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _text_values(item, key)
+            yield from _strings(item)
 
 
 def named_in_content(name, content):
-    """Return the content keys whose text names organisation ``name`` as words."""
+    """Return the labels of the content fields whose text names ``name``.
+
+    ``name`` is a normalised organisation name, searched as whole words in
+    the free text of the deposited ``content`` (not in the applicant's own
+    organisation name).
+    """
     if len(name) < _MIN_NAME_LENGTH:
         return []
     needle = f" {name} "
-    found = []
-    for key, text in _text_values(content):
-        if needle in " " + " ".join(_words(text)) + " " and key not in found:
-            found.append(key)
-    return found
+    labels = []
+    for item in CONTENT_FIELDS:
+        if item.kind not in _TEXT_KINDS or item.name == "organisation_name":
+            continue
+        for text in _strings(content_value(content, item)):
+            if needle in " " + " ".join(_words(text)) + " ":
+                labels.append(str(item.label))
+                break
+    return labels
 
 
 def _findings(membership, application, *, team, content):
-    """Yield ``(source, detail)`` for each likely conflict of the pair."""
+    """Yield ``(source, detail)`` for each likely conflict of the pair.
+
+    The detail shows what was found (names, domain, field labels), in the
+    portal's language."""
     juror = membership.user
     own = normalise_organisation(membership.organisation)
     theirs = normalise_organisation(application.organisation_name)
     if own and own == theirs:
         yield (
             ConflictSource.SAME_ORGANISATION,
-            _("Juror: “%(juror)s”; applicant: “%(applicant)s”")
-            % {
-                "juror": membership.organisation,
-                "applicant": application.organisation_name,
-            },
+            f"{membership.organisation} = {application.organisation_name}",
         )
     domain = email_domain(juror.email)
     if domain and not is_webmail(domain):
         same = sorted(
-            member.user.email
+            member.user.email.lower()
             for member in team
             if member.user_id != juror.pk and email_domain(member.user.email) == domain
         )
         if same:
-            yield (
-                ConflictSource.SAME_EMAIL_DOMAIN,
-                _("Domain %(domain)s: %(emails)s")
-                % {"domain": domain, "emails": ", ".join(same)},
-            )
+            yield ConflictSource.SAME_EMAIL_DOMAIN, f"{domain}: {', '.join(same)}"
     for member in team:
         if member.user_id == juror.pk:
             yield (
                 ConflictSource.TEAM_MEMBER,
-                _("%(email)s is in the team (%(role)s)")
-                % {"email": juror.email, "role": member.get_role_display()},
+                f"{juror.email}: {member.get_role_display()}",
             )
     if own and content:
         keys = named_in_content(own, content)
         if keys:
             yield (
                 ConflictSource.NAMED_PARTNER,
-                _("“%(name)s” named in: %(fields)s")
-                % {"name": membership.organisation, "fields": ", ".join(keys)},
+                f"{membership.organisation}: {', '.join(keys)}",
             )
 
 
@@ -205,7 +214,7 @@ def detect_conflicts(call, *, memberships=None, applications=None, actor=None):
     named in the deposited content. Creates a pending ``Conflict`` per new
     finding (one per juror, application and source: running it again creates
     nothing, and leaves a dismissed conflict dismissed). ``memberships`` and
-    ``applications`` narrow the search. Details are written in French. Records
+    ``applications`` narrow the search. Records
     ``jury.conflicts_detected`` when something is found. Returns the new
     conflicts.
     """
@@ -234,7 +243,7 @@ def detect_conflicts(call, *, memberships=None, applications=None, actor=None):
         ).values_list("membership_id", "application_id", "source")
     )
     created = []
-    with transaction.atomic(), translation.override("fr"):
+    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         for membership in members:
             for application in candidates:
                 findings = _findings(

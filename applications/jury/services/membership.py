@@ -281,15 +281,12 @@ def declare_interests(
         )
         declared.exclude(application_id__in=chosen).delete()
         already = set(declared.values_list("application_id", flat=True))
-        with translation.override("fr"):
-            detail = _("Declared by the juror")
         for pk in sorted(chosen - already):
             Conflict.objects.create(
                 membership=locked,
                 application=allowed[pk],
                 source=ConflictSource.DECLARED,
                 status=ConflictStatus.CONFIRMED,
-                detail=detail,
             )
         record_event(
             "jury.interests_declared",

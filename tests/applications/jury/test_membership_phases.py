@@ -115,7 +115,8 @@ def test_decision_refused_outside_deliberation(organiser, phase):
     with translation.override("en"), pytest.raises(ApplicationStateError) as error:
         decide_application(application, S.RETAINED, feedback="Bravo", actor=organiser)
     assert error.value.code == "phase_not_deliberation"
-    assert error.value.messages == ["Decisions are recorded during deliberation."]
+    with translation.override("en"):
+        assert error.value.messages == ["Decisions are recorded during deliberation."]
     application.refresh_from_db()
     assert application.state == S.UNDER_REVIEW
     assert not AuditEvent.objects.filter(verb="application.retained").exists()

@@ -278,6 +278,12 @@ def _application_context(call, application, **forms):
     submission_sections, live_sections = _content_sections(application, submission)
     allowed = APPLICATION_TRANSITIONS[S(application.state)]
     decidable = bool(allowed & {S.RETAINED, S.WAITING_LIST, S.NOT_RETAINED})
+    checkable = bool(allowed & {S.ADMISSIBLE, S.INADMISSIBLE})
+    try:
+        services.check_admissibility_open(application)
+        admissibility_open = True
+    except services.ApplicationStateError:
+        admissibility_open = False
     context = {
         "call": call,
         "application": application,
@@ -294,7 +300,8 @@ def _application_context(call, application, **forms):
         "history": selectors.application_history(application),
         "checks": selectors.admissibility_checks(application),
         "emails": list(application.emails.all()),
-        "can_decide_admissibility": bool(allowed & {S.ADMISSIBLE, S.INADMISSIBLE}),
+        "can_decide_admissibility": checkable and admissibility_open,
+        "admissibility_waits_for_deadline": checkable and not admissibility_open,
         # The review and the decisions follow the call's jury phase.
         "can_start_review": S.UNDER_REVIEW in allowed
         and call.phase in (CallPhase.REVIEW, CallPhase.DELIBERATION),

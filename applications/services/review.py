@@ -112,14 +112,32 @@ def create_project(application, *, actor):
     return project
 
 
+def check_admissibility_open(application, *, now=None):
+    """Raise ``ApplicationStateError`` while the call still takes applications.
+
+    The admissibility check starts at the deadline: in the submission phase
+    after ``closes_at``, then in the admissibility phase (and later, to correct
+    a mistake).
+    """
+    call = application.call
+    now = now or timezone.now()
+    if call.phase == CallPhase.SUBMISSION and now < call.closes_at:
+        raise ApplicationStateError(
+            _("Admissibility is checked after the deadline."),
+            code="before_deadline",
+        )
+
+
 def mark_admissible(application, *, actor):
     """Declare a submitted application admissible (or overturn an inadmissibility).
 
-    Raises ``ApplicationStateError`` from any other state. Runs the jury's
-    conflict detection on the application (``jury.services.conflicts``).
+    Not before the call's deadline. Raises ``ApplicationStateError`` then, and
+    from any state but submitted or inadmissible. Runs the jury's conflict
+    detection on the application (``jury.services.conflicts``).
     """
     from ..jury.services.conflicts import detect_conflicts
 
+    check_admissibility_open(application)
     with transaction.atomic():
         change_state(application, ApplicationState.ADMISSIBLE, actor=actor)
         detect_conflicts(application.call, applications=[application], actor=actor)
@@ -129,10 +147,11 @@ def mark_admissible(application, *, actor):
 def mark_inadmissible(application, *, reason, actor):
     """Declare the application inadmissible and email the reason to its team.
 
-    The reason is required (``ApplicationStateError`` otherwise); the email is
-    recorded as a ``SentEmail`` of kind ``inadmissible`` and sent by Celery after
-    the commit.
+    Not before the call's deadline. The reason is required
+    (``ApplicationStateError`` otherwise); the email is recorded as a
+    ``SentEmail`` of kind ``inadmissible`` and sent by Celery after the commit.
     """
+    check_admissibility_open(application)
     with transaction.atomic():
         change_state(
             application, ApplicationState.INADMISSIBLE, actor=actor, reason=reason

@@ -29,12 +29,11 @@ def eager_celery():
 
 
 def phase_for(action):
-    """The call's phase in which ``action`` is done: review and decisions
-    follow the jury's phases; admissibility has none here."""
+    """The call's phase in which ``action`` is done."""
     if action == "review":
         return CallPhase.REVIEW
     if action in ("admissible", "inadmissible"):
-        return CallPhase.SUBMISSION
+        return CallPhase.ADMISSIBILITY
     return CallPhase.DELIBERATION
 
 

@@ -177,7 +177,9 @@ def test_sweeper_leaves_submissions_older_than_a_week():
 def test_state_email_to_a_team_without_active_member_is_failed(
     django_capture_on_commit_callbacks,
 ):
-    application = ApplicationFactory(state=ApplicationState.SUBMITTED)
+    application = ApplicationFactory(
+        state=ApplicationState.SUBMITTED, call__phase=CallPhase.ADMISSIBILITY
+    )
     lead = application.created_by
     lead.is_active = False
     lead.save(update_fields=["is_active"])

@@ -211,3 +211,50 @@ def test_call_overview_links_to_the_jury(organiser_client):
         reverse("applications_bo:call_overview", kwargs={"slug": call.slug})
     ).content.decode()
     assert f'href="{reverse("jury_bo:call", kwargs={"slug": call.slug})}"' in page
+
+
+def test_admissibility_refused_before_the_deadline(organiser):
+    from applications.services import mark_admissible, mark_inadmissible
+
+    call = CallFactory(phase=P.SUBMISSION)
+    application = deposited(call, state=S.SUBMITTED)
+    with pytest.raises(ApplicationStateError) as error:
+        mark_admissible(application, actor=organiser)
+    assert error.value.code == "before_deadline"
+    with translation.override("en"):
+        assert error.value.messages == ["Admissibility is checked after the deadline."]
+    with pytest.raises(ApplicationStateError):
+        mark_inadmissible(application, reason="Hors sujet.", actor=organiser)
+    application.refresh_from_db()
+    assert application.state == S.SUBMITTED
+
+
+def test_admissibility_allowed_in_submission_after_the_deadline(organiser):
+    from applications.services import mark_admissible
+
+    call = closed_call(phase=P.SUBMISSION)
+    application = deposited(call, state=S.SUBMITTED)
+    mark_admissible(application, actor=organiser)
+    application.refresh_from_db()
+    assert application.state == S.ADMISSIBLE
+
+
+def test_backoffice_admissibility_form_waits_for_the_deadline(organiser_client):
+    call = CallFactory(phase=P.SUBMISSION)
+    application = deposited(call, state=S.SUBMITTED)
+    with translation.override("en"):
+        url = reverse(
+            "applications_bo:application_detail",
+            kwargs={"slug": call.slug, "reference": application.reference},
+        )
+        action = reverse(
+            "applications_bo:application_admissibility",
+            kwargs={"slug": call.slug, "reference": application.reference},
+        )
+    page = organiser_client.get(url).content.decode()
+    assert "Admissibility is checked after the deadline." in page
+    assert action not in page
+    response = organiser_client.post(action, {"decision": "admissible"})
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.state == S.SUBMITTED

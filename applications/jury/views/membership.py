@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.permissions import organiser_required
@@ -422,7 +422,12 @@ def detect(request, slug):
     found = conflict_services.detect_conflicts(call, actor=request.user)
     messages.success(
         request,
-        _("Detection done: %(count)s new conflicts to check.") % {"count": len(found)},
+        ngettext(
+            "Detection done: %(count)s new conflict to check.",
+            "Detection done: %(count)s new conflicts to check.",
+            len(found),
+        )
+        % {"count": len(found)},
     )
     return redirect("jury_bo:conflicts", slug=call.slug)
 

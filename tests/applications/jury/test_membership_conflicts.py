@@ -318,3 +318,15 @@ def test_other_calls_conflict_answers_404(organiser_client, call):
         {"action": "dismiss", "reason": "x"},
     )
     assert response.status_code == 404
+
+
+def test_detect_again_from_the_conflicts_page(organiser_client, call):
+    make_juror(call, email="anne@expert.example", organisation="Upciti")
+    deposited(call, organisation_name="Upciti", lead_email="x@y.example")
+    with translation.override("en"):
+        url = reverse("jury_bo:detect_conflicts", kwargs={"slug": call.slug})
+    response = organiser_client.post(url, follow=True)
+    assert "Detection done: 1 new conflict to check." in response.content.decode()
+    response = organiser_client.post(url, follow=True)
+    assert "Detection done: 0 new conflicts to check." in response.content.decode()
+    assert Conflict.objects.count() == 1

@@ -33,7 +33,7 @@ from .backoffice_forms import (
     GridFormSet,
     TeamEmailForm,
 )
-from .enums import APPLICATION_TRANSITIONS, ApplicationState
+from .enums import APPLICATION_TRANSITIONS, ApplicationState, CallPhase
 from .exports import application_pdf, iter_applications_csv
 from .jury.models import Grid
 from .models import EmailTemplate, SentEmail
@@ -281,6 +281,13 @@ def _application_context(call, application, **forms):
     submission = selectors.latest_submission(application)
     submission_sections, live_sections = _content_sections(application, submission)
     allowed = APPLICATION_TRANSITIONS[S(application.state)]
+    decidable = bool(allowed & {S.RETAINED, S.WAITING_LIST, S.NOT_RETAINED})
+    checkable = bool(allowed & {S.ADMISSIBLE, S.INADMISSIBLE})
+    try:
+        services.check_admissibility_open(application)
+        admissibility_open = True
+    except services.ApplicationStateError:
+        admissibility_open = False
     context = {
         "call": call,
         "application": application,
@@ -297,9 +304,13 @@ def _application_context(call, application, **forms):
         "history": selectors.application_history(application),
         "checks": selectors.admissibility_checks(application),
         "emails": list(application.emails.all()),
-        "can_decide_admissibility": bool(allowed & {S.ADMISSIBLE, S.INADMISSIBLE}),
-        "can_start_review": S.UNDER_REVIEW in allowed,
-        "can_decide": bool(allowed & {S.RETAINED, S.WAITING_LIST, S.NOT_RETAINED}),
+        "can_decide_admissibility": checkable and admissibility_open,
+        "admissibility_waits_for_deadline": checkable and not admissibility_open,
+        # The review and the decisions follow the call's jury phase.
+        "can_start_review": S.UNDER_REVIEW in allowed
+        and call.phase in (CallPhase.REVIEW, CallPhase.DELIBERATION),
+        "can_decide": decidable and call.phase == CallPhase.DELIBERATION,
+        "decision_waits_for_phase": decidable and call.phase != CallPhase.DELIBERATION,
         "admissibility_form": forms.get("admissibility_form") or AdmissibilityForm(),
         "decision_form": forms.get("decision_form") or _decision_form(application),
     }

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from applications.jury.views import membership as jury_membership
 from portal import views
 
 urlpatterns = [
@@ -31,6 +32,10 @@ urlpatterns += i18n_patterns(
     path("agenda/", include("workshops.urls")),
     path("gestion/", include("portal.backoffice_urls")),
     path("jury/", include("applications.jury.urls")),
+    path(
+        "invitation-jury/",
+        include((jury_membership.invitation_urls, "jury_invitation")),
+    ),
     path("django-admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -44,6 +44,7 @@ from .emails import (
 )
 from .review import (
     change_state,
+    check_admissibility_open,
     create_project,
     decide_application,
     mark_admissible,
@@ -87,6 +88,7 @@ __all__ = [
     "add_attachment",
     "application_content",
     "change_state",
+    "check_admissibility_open",
     "check_editable",
     "completeness_problems",
     "content_fingerprint",

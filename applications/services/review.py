@@ -12,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import record_event
 
-from ..enums import APPLICATION_TRANSITIONS, DECISION_STATES, ApplicationState
+from ..enums import (
+    APPLICATION_TRANSITIONS,
+    DECISION_STATES,
+    ApplicationState,
+    CallPhase,
+)
 from .base import ApplicationStateError, _lock, _sync
 from .emails import queue_state_email
 
@@ -107,21 +112,46 @@ def create_project(application, *, actor):
     return project
 
 
+def check_admissibility_open(application, *, now=None):
+    """Raise ``ApplicationStateError`` while the call still takes applications.
+
+    The admissibility check starts at the deadline: in the submission phase
+    after ``closes_at``, then in the admissibility phase (and later, to correct
+    a mistake).
+    """
+    call = application.call
+    now = now or timezone.now()
+    if call.phase == CallPhase.SUBMISSION and now < call.closes_at:
+        raise ApplicationStateError(
+            _("Admissibility is checked after the deadline."),
+            code="before_deadline",
+        )
+
+
 def mark_admissible(application, *, actor):
     """Declare a submitted application admissible (or overturn an inadmissibility).
 
-    Raises ``ApplicationStateError`` from any other state.
+    Not before the call's deadline. Raises ``ApplicationStateError`` then, and
+    from any state but submitted or inadmissible. Runs the jury's conflict
+    detection on the application (``jury.services.conflicts``).
     """
-    return change_state(application, ApplicationState.ADMISSIBLE, actor=actor)
+    from ..jury.services.conflicts import detect_conflicts
+
+    check_admissibility_open(application)
+    with transaction.atomic():
+        change_state(application, ApplicationState.ADMISSIBLE, actor=actor)
+        detect_conflicts(application.call, applications=[application], actor=actor)
+    return application
 
 
 def mark_inadmissible(application, *, reason, actor):
     """Declare the application inadmissible and email the reason to its team.
 
-    The reason is required (``ApplicationStateError`` otherwise); the email is
-    recorded as a ``SentEmail`` of kind ``inadmissible`` and sent by Celery after
-    the commit.
+    Not before the call's deadline. The reason is required
+    (``ApplicationStateError`` otherwise); the email is recorded as a
+    ``SentEmail`` of kind ``inadmissible`` and sent by Celery after the commit.
     """
+    check_admissibility_open(application)
     with transaction.atomic():
         change_state(
             application, ApplicationState.INADMISSIBLE, actor=actor, reason=reason
@@ -131,17 +161,35 @@ def mark_inadmissible(application, *, reason, actor):
 
 
 def start_review(application, *, actor):
-    """Put an admissible application under the jury's review."""
+    """Put an admissible application under the jury's review.
+
+    Only while the call is in review or deliberation (moving the call to review
+    puts its admissible applications under review; this is for one admitted
+    later). Raises ``ApplicationStateError`` otherwise.
+    """
+    if application.call.phase not in (CallPhase.REVIEW, CallPhase.DELIBERATION):
+        raise ApplicationStateError(
+            _("Applications go under review when the call's review phase starts."),
+            code="phase_not_review",
+        )
     return change_state(application, ApplicationState.UNDER_REVIEW, actor=actor)
 
 
 def decide_application(application, decision, *, feedback, actor):
     """Record the decision (retained, waiting list, not retained) and email it.
 
-    Written feedback is required. Raises ``ApplicationStateError`` when the
-    decision is not one of the three or not allowed from the current state. The
+    Only while the call is in deliberation: decisions are the jury's, recorded
+    after the deadline, the admissibility check and the review. Written
+    feedback is required. Raises ``ApplicationStateError`` outside deliberation,
+    when the decision is not one of the three or not allowed from the current
+    state. The
     email (kind ``decision``) is recorded and sent by Celery after the commit.
     """
+    if application.call.phase != CallPhase.DELIBERATION:
+        raise ApplicationStateError(
+            _("Decisions are recorded during deliberation."),
+            code="phase_not_deliberation",
+        )
     decision = ApplicationState(decision)
     if decision not in DECISION_STATES:
         raise ApplicationStateError(

@@ -14,6 +14,7 @@ from django.utils import translation
 from applications.enums import (
     ApplicantType,
     ApplicationState,
+    CallPhase,
     EmailStatus,
     QuestionKind,
     Theme,
@@ -61,6 +62,13 @@ def submitted(call, **kwargs):
     application = make_complete_application(call=call, **kwargs)
     SubmissionFactory(application=application, number=1)
     return application
+
+
+def in_admissibility(call):
+    """Move the call to its admissibility phase (the check starts there)."""
+    call.phase = CallPhase.ADMISSIBILITY
+    call.save(update_fields=["phase"])
+    return call
 
 
 def url(name, **kwargs):
@@ -496,6 +504,7 @@ def detail(call, application, name="application_detail"):
 def test_application_detail_shows_content_checks_and_history(organiser_client, call):
     application = submitted(call, title="Places de livraison libres")
     member = TeamMemberFactory(application=application)
+    in_admissibility(call)
     from applications.services import mark_admissible
 
     mark_admissible(application, actor=None)
@@ -517,6 +526,7 @@ def test_application_detail_shows_content_checks_and_history(organiser_client, c
 @pytest.mark.django_db
 def test_mark_admissible_from_submitted(organiser_client, organiser, call):
     application = submitted(call)
+    in_admissibility(call)
     response = organiser_client.post(
         detail(call, application, "application_admissibility"),
         {"decision": "admissible"},
@@ -552,6 +562,7 @@ def test_mark_inadmissible_emails_reason_to_team(
     organiser_client, call, eager_celery, django_capture_on_commit_callbacks
 ):
     application = submitted(call)
+    in_admissibility(call)
     english = TeamMemberFactory(application=application).user
     english.language = "en"
     english.save(update_fields=["language"])
@@ -582,9 +593,13 @@ def test_start_review_then_decide_emails_feedback(
     organiser_client, call, eager_celery, django_capture_on_commit_callbacks
 ):
     application = submitted(call, state=S.ADMISSIBLE)
+    call.phase = CallPhase.REVIEW
+    call.save(update_fields=["phase"])
     organiser_client.post(detail(call, application, "application_start_review"))
     application.refresh_from_db()
     assert application.state == S.UNDER_REVIEW
+    call.phase = CallPhase.DELIBERATION
+    call.save(update_fields=["phase"])
     with django_capture_on_commit_callbacks(execute=True):
         response = organiser_client.post(
             detail(call, application, "application_decision"),

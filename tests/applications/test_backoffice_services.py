@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from applications.enums import ApplicationState, EmailStatus
+from applications.enums import ApplicationState, CallPhase, EmailStatus
 from applications.models import SentEmail
 from applications.services import (
     ApplicationStateError,
@@ -26,6 +26,22 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
+
+
+def phase_for(action):
+    """The call's phase in which ``action`` is done."""
+    if action == "review":
+        return CallPhase.REVIEW
+    if action in ("admissible", "inadmissible"):
+        return CallPhase.ADMISSIBILITY
+    return CallPhase.DELIBERATION
+
+
+def in_phase(application, action):
+    call = application.call
+    call.phase = phase_for(action)
+    call.save(update_fields=["phase"])
+    return application
 
 
 def run(action, application, actor):
@@ -73,7 +89,7 @@ REFUSED = [
 def test_backoffice_transition_allowed(
     action, before, after, organiser, django_capture_on_commit_callbacks
 ):
-    application = ApplicationFactory(state=before)
+    application = in_phase(ApplicationFactory(state=before), action)
     with django_capture_on_commit_callbacks(execute=True):
         run(action, application, organiser)
     application.refresh_from_db()
@@ -98,7 +114,7 @@ def test_backoffice_transition_allowed(
 @pytest.mark.django_db
 @pytest.mark.parametrize(("action", "before"), REFUSED)
 def test_backoffice_transition_refused(action, before, organiser):
-    application = ApplicationFactory(state=before)
+    application = in_phase(ApplicationFactory(state=before), action)
     with pytest.raises(ApplicationStateError):
         run(action, application, organiser)
     application.refresh_from_db()
@@ -109,7 +125,7 @@ def test_backoffice_transition_refused(action, before, organiser):
 
 @pytest.mark.django_db
 def test_decide_application_without_feedback_refused(organiser):
-    application = ApplicationFactory(state=S.UNDER_REVIEW)
+    application = in_phase(ApplicationFactory(state=S.UNDER_REVIEW), S.RETAINED)
     with pytest.raises(ApplicationStateError) as error:
         decide_application(application, S.RETAINED, feedback=" ", actor=organiser)
     assert error.value.code == "feedback_required"
@@ -119,7 +135,7 @@ def test_decide_application_without_feedback_refused(organiser):
 
 @pytest.mark.django_db
 def test_decide_application_with_non_decision_refused(organiser):
-    application = ApplicationFactory(state=S.UNDER_REVIEW)
+    application = in_phase(ApplicationFactory(state=S.UNDER_REVIEW), S.RETAINED)
     with pytest.raises(ApplicationStateError) as error:
         decide_application(application, S.ADMISSIBLE, feedback="x", actor=organiser)
     assert error.value.code == "not_a_decision"

@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import translation
 
-from applications.enums import ApplicationState, EmailStatus
+from applications.enums import ApplicationState, CallPhase, EmailStatus
 from applications.models import SentEmail
 from applications.services.review import decide_application, mark_inadmissible
 from applications.services.team import invite_member
@@ -61,6 +61,7 @@ def test_decision_email_one_row_per_member_in_their_language(
         state=ApplicationState.UNDER_REVIEW,
         reference="AMI2-0007",
         title="Bruit nocturne",
+        call__phase=CallPhase.DELIBERATION,
     )
     lead = application.created_by
     english = TeamMemberFactory(application=application).user
@@ -108,7 +109,9 @@ def test_decision_email_one_row_per_member_in_their_language(
 
 
 def test_decision_rolled_back_queues_no_email(django_capture_on_commit_callbacks):
-    application = ApplicationFactory(state=ApplicationState.UNDER_REVIEW)
+    application = ApplicationFactory(
+        state=ApplicationState.UNDER_REVIEW, call__phase=CallPhase.DELIBERATION
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
@@ -174,7 +177,9 @@ def test_sweeper_leaves_submissions_older_than_a_week():
 def test_state_email_to_a_team_without_active_member_is_failed(
     django_capture_on_commit_callbacks,
 ):
-    application = ApplicationFactory(state=ApplicationState.SUBMITTED)
+    application = ApplicationFactory(
+        state=ApplicationState.SUBMITTED, call__phase=CallPhase.ADMISSIBILITY
+    )
     lead = application.created_by
     lead.is_active = False
     lead.save(update_fields=["is_active"])

@@ -64,3 +64,39 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
         call=factory.SelfAttribute("..membership.call"),
     )
     origin = AssignmentOrigin.AUTOMATIC
+
+
+def make_sheet(assignment, *, submitted=False):
+    """A score sheet on ``assignment`` (draft unless ``submitted``)."""
+    from applications.jury.models import Grid, ScoreSheet
+
+    grid, _ = Grid.objects.get_or_create(call=assignment.application.call, version=1)
+    return ScoreSheet.objects.create(
+        assignment=assignment,
+        grid=grid,
+        submitted_at=timezone.now() if submitted else None,
+    )
+
+
+def make_jury(call, names, *, declared=True):
+    """Seats for people named ``names`` on the jury of ``call``, by name."""
+    return [
+        JurorFactory(
+            call=call,
+            user=UserFactory(full_name=name, email=f"{name.lower()}@jury.example"),
+            declared_at=timezone.now() if declared else None,
+        )
+        for name in names
+    ]
+
+
+def make_applications(call, count, *, start=1, **extra):
+    return [
+        AdmissibleApplicationFactory(
+            call=call,
+            reference=f"AMI-2-{start + i:03d}",
+            title=f"Projet {start + i}",
+            **extra,
+        )
+        for i in range(count)
+    ]

@@ -6,6 +6,7 @@ from ...enums import ApplicationState
 from ...models import Application
 from ..enums import BLOCKING_CONFLICT_STATUSES
 from ..models import Assignment, AssignmentRun, Conflict, JuryMembership
+from ..services.solver import load_bounds
 
 # Applications that passed the admissibility check: the only ones a jury reads.
 ADMISSIBLE_STATES = (
@@ -81,16 +82,69 @@ def assignment_plan_for_call(call):
     """Return the plan of ``call`` per juror, in a constant number of queries.
 
     A list of memberships (by name), each with ``plan_assignments`` (its
-    assignments with application and sheet, by reference) and ``load``.
+    assignments with application and sheet, by reference).
     """
     assignments = Assignment.objects.select_related("application", "sheet").order_by(
         "application__reference", "pk"
     )
-    memberships = (
-        memberships_for_call(call)
-        .annotate(load=Count("assignments", distinct=True))
-        .prefetch_related(
-            Prefetch("assignments", queryset=assignments, to_attr="plan_assignments")
-        )
+    memberships = memberships_for_call(call).prefetch_related(
+        Prefetch("assignments", queryset=assignments, to_attr="plan_assignments")
     )
     return list(memberships)
+
+
+def assignment_overview_for_call(call):
+    """Return what the organisers' assignment page shows, in a constant
+    number of queries (five), whatever the size of the call.
+
+    A dict: ``jurors`` (declared memberships by name, each with
+    ``plan_assignments`` flagged ``is_conflicted``, and ``load``),
+    ``undeclared`` (memberships still to declare), ``short`` (assignable
+    applications with fewer than k jurors, each with ``juror_count``),
+    ``checks`` (figures of the plan's health), ``min_load``/``max_load`` (the
+    load bounds of a balanced plan) and ``last_run``.
+    """
+    k = call.reviewers_per_application
+    memberships = assignment_plan_for_call(call)
+    applications = list(
+        assignable_applications_for_call(call).annotate(
+            juror_count=Count("assignments", distinct=True)
+        )
+    )
+    blocking = set(
+        Conflict.objects.filter(
+            membership__call=call, status__in=BLOCKING_CONFLICT_STATUSES
+        ).values_list("membership_id", "application_id")
+    )
+    jurors = [m for m in memberships if m.has_declared]
+    undeclared = [m for m in memberships if not m.has_declared]
+    assignable_ids = {a.pk for a in applications}
+    conflicted = []
+    for membership in memberships:
+        membership.load = 0
+        for assignment in membership.plan_assignments:
+            assignment.is_conflicted = (
+                membership.pk,
+                assignment.application_id,
+            ) in blocking
+            if assignment.is_conflicted:
+                conflicted.append(assignment)
+            if assignment.application_id in assignable_ids:
+                membership.load += 1
+    low, high = load_bounds(applications, jurors, k)
+    for membership in jurors:
+        membership.load_in_range = low <= membership.load <= high
+    short = [a for a in applications if a.juror_count < k]
+    return {
+        "k": k,
+        "jurors": jurors,
+        "undeclared": undeclared,
+        "applications_count": len(applications),
+        "short": short,
+        "conflicted": conflicted,
+        "out_of_range": [m for m in jurors if not m.load_in_range],
+        "min_load": low,
+        "max_load": high,
+        "assignment_count": sum(m.load for m in jurors),
+        "last_run": last_run_for_call(call),
+    }

@@ -95,6 +95,12 @@ class _Instance:
             and application_id in self.applications
             and membership_id in self.jurors
         }
+        # The automatic pairs of the current plan stay when nothing better
+        # is possible: a new run changes what it must, not everything.
+        self.current = {
+            (application_id, membership_id)
+            for _pk, application_id, membership_id, _origin, _sheet in self.existing
+        } - self.keep
         self.preferences = {}
         for application in self.applications.values():
             themes = set(application.themes or [])
@@ -119,6 +125,7 @@ class _Instance:
             forbidden=self.forbidden,
             keep=self.keep,
             preferences=self.preferences,
+            stay_if_possible=self.current,
         )
 
 

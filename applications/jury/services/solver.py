@@ -151,12 +151,22 @@ def diagnose(applications, jurors, k, *, forbidden=(), keep=()):
     return problems
 
 
-def solve(applications, jurors, k, *, forbidden=(), keep=(), preferences=None):
+def solve(
+    applications,
+    jurors,
+    k,
+    *,
+    forbidden=(),
+    keep=(),
+    preferences=None,
+    stay_if_possible=(),
+):
     """Return the balanced plan (:class:`Solution`) with the most preference
-    matches.
+    matches and, among those, the most pairs of ``stay_if_possible``.
 
-    ``forbidden`` and ``keep`` are sets of (application, juror) pairs;
-    ``preferences`` maps a pair to its bonus (a pair absent scores 0). Raise
+    ``forbidden``, ``keep`` and ``stay_if_possible`` are sets of
+    (application, juror) pairs; ``preferences`` maps a pair to its bonus (a
+    pair absent scores 0). Raise
     :class:`InfeasibleAssignment` with the problems when no plan exists, and
     :class:`SolverError` if the solver's answer fails the final check.
     """
@@ -201,8 +211,17 @@ def solve(applications, jurors, k, *, forbidden=(), keep=(), preferences=None):
         (1.0 if pair in keep else 0.0 for pair in pairs), dtype=float, count=n
     )
     upper = np.ones(n)
+    # A preference outweighs every pair that could stay: the plan keeps the
+    # current pairs only among the plans with the most preference matches.
+    stay = set(stay_if_possible)
+    scale = float(len(stay) + 1)
     bonus = np.fromiter(
-        (float(preferences.get(pair, 0)) for pair in pairs), dtype=float, count=n
+        (
+            scale * float(preferences.get(pair, 0)) + (1.0 if pair in stay else 0.0)
+            for pair in pairs
+        ),
+        dtype=float,
+        count=n,
     )
 
     # linprog wants A_ub x <= b_ub and A_eq x = b_eq.

@@ -217,3 +217,25 @@ def test_load_bounds():
     assert load_bounds(range(10), range(4), 3) == (7, 8)
     assert load_bounds(range(300), range(15), 3) == (60, 60)
     assert load_bounds(range(5), [], 3) == (0, 0)
+
+
+def test_current_pairs_stay_when_nothing_better_is_possible():
+    apps = ["A1", "A2", "A3", "A4"]
+    people = ["J1", "J2"]
+    current = {("A1", "J2"), ("A2", "J2"), ("A3", "J1"), ("A4", "J1")}
+
+    solution = solve(apps, people, 1, stay_if_possible=current)
+
+    assert solution.pairs == frozenset(current)
+
+
+def test_preferences_outweigh_current_pairs():
+    apps = ["A1", "A2"]
+    people = ["J1", "J2"]
+    current = {("A1", "J1"), ("A2", "J2")}
+    preferences = {("A1", "J2"): 1}
+
+    solution = solve(apps, people, 1, preferences=preferences, stay_if_possible=current)
+
+    assert solution.pairs == frozenset({("A1", "J2"), ("A2", "J1")})
+    assert solution.preference_matches == 1

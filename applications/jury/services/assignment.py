@@ -332,7 +332,17 @@ def run_assignment(run):
     requester = run.requested_by
     language = (getattr(requester, "language", "") or "fr")[:2]
     with translation.override(language):
-        return _run(run, requester)
+        try:
+            return _run(run, requester)
+        except Exception:
+            # The plan's transaction rolled back: say so rather than leave the
+            # run "in progress" for ever, then let the worker log the error.
+            _fail(
+                run,
+                [_("The assignment failed unexpectedly; the plan is unchanged.")],
+                actor=requester,
+            )
+            raise
 
 
 def _run(run, requester):

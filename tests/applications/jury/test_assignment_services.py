@@ -448,3 +448,49 @@ def test_changes_by_hand_refused_in_deliberation(planned, english_organiser):
             Assignment.objects.get(membership=anne, application=apps[0]),
             actor=english_organiser,
         )
+
+
+def test_task_for_a_run_that_is_gone_does_nothing():
+    from applications.jury.tasks_assignment import run_assignment_task
+
+    assert run_assignment_task(run_id=999999) is None
+
+
+def test_task_runs_a_queued_run(english_organiser):
+    from applications.jury.tasks_assignment import run_assignment_task
+
+    call = ReviewCallFactory(reviewers_per_application=1)
+    make_applications(call, 2)
+    make_jury(call, ["Anne", "Bruno"])
+    run = AssignmentRun.objects.create(
+        call=call, reviewers_per_application=1, requested_by=english_organiser
+    )
+
+    assert run_assignment_task(run_id=run.pk) == RunState.DONE
+    assert run_assignment_task(run_id=run.pk) == RunState.DONE
+    assert Assignment.objects.filter(membership__call=call).count() == 2
+
+
+def test_run_failing_unexpectedly_is_marked_failed(english_organiser, monkeypatch):
+    from applications.jury.services import solver
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(solver, "solve", broken)
+    call = ReviewCallFactory(reviewers_per_application=1)
+    make_applications(call, 2)
+    make_jury(call, ["Anne", "Bruno"])
+    run = AssignmentRun.objects.create(
+        call=call, reviewers_per_application=1, requested_by=english_organiser
+    )
+
+    with pytest.raises(RuntimeError):
+        run_assignment(run)
+
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED
+    assert run.problems == [
+        "The assignment failed unexpectedly; the plan is unchanged."
+    ]
+    assert not Assignment.objects.filter(membership__call=call).exists()

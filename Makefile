@@ -53,6 +53,7 @@ beat: venv
 
 bench: venv
 	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/jury_assignment.py
 
 # Extract the strings to translate (needs GNU gettext: installed here if missing).
 messages: venv

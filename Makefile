@@ -54,6 +54,8 @@ beat: venv
 bench: venv
 	$(BIN)/python bench/run_all.py
 	$(BIN)/python bench/jury_assignment.py
+	$(BIN)/python bench/jury_ranking.py
+	$(BIN)/python bench/jury_dossier.py
 
 # Extract the strings to translate (needs GNU gettext: installed here if missing).
 messages: venv

@@ -14,8 +14,6 @@ from portal.accounts.permissions import (
 
 from .enums import ApplicationState, TeamRole
 
-NOT_FOR_JURY = (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
-
 
 def _team(application):
     """The team as {user_id: role}, cached on the instance for the request."""
@@ -41,16 +39,6 @@ def is_team_lead(user, application):
 
 
 @rules.predicate
-def is_call_juror(user, application):
-    """A jury member of the application's call, once it has been submitted."""
-    if not is_authenticated(user) or application is None:
-        return False
-    if application.state in NOT_FOR_JURY:
-        return False
-    return user.jury_memberships.filter(call_id=application.call_id).exists()
-
-
-@rules.predicate
 def is_editable_state(user, application):
     return application is not None and application.state in (
         ApplicationState.DRAFT,
@@ -58,7 +46,10 @@ def is_editable_state(user, application):
     )
 
 
-can_view_application = is_team_member | is_organiser | is_call_juror
+# Jurors read applications only through the jury's pages (applications.jury):
+# assigned to them, never a conflicted one, in the version deposited at the
+# deadline. A seat on the jury opens no applicant page.
+can_view_application = is_team_member | is_organiser
 can_edit_application = is_team_member & has_verified_email & is_editable_state
 can_manage_team = is_team_lead & has_verified_email
 can_withdraw_application = is_team_member & has_verified_email

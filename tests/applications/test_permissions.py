@@ -51,7 +51,8 @@ SUBMITTED_TABLE = {
     "member": (True, False, True, True, False),
     "outsider": (False, False, False, False, False),
     "organiser": (False, False, True, False, False),
-    "juror": (False, False, True, False, False),
+    # A juror reads only through the jury's pages (assigned, not conflicted).
+    "juror": (False, False, False, False, False),
     "unverified": (True, False, True, False, False),
     "anonymous": (False, False, False, False, False),
 }
@@ -80,10 +81,10 @@ def test_predicates_truth_table_on_a_submitted_application(db, role):
     ("state", "juror_sees", "team_edits"),
     [
         (ApplicationState.DRAFT, False, True),
-        (ApplicationState.SUBMITTED, True, True),
-        (ApplicationState.UNDER_REVIEW, True, False),
+        (ApplicationState.SUBMITTED, False, True),
+        (ApplicationState.UNDER_REVIEW, False, False),
         (ApplicationState.WITHDRAWN, False, False),
-        (ApplicationState.RETAINED, True, False),
+        (ApplicationState.RETAINED, False, False),
     ],
 )
 def test_predicates_depend_on_the_state(db, state, juror_sees, team_edits):
@@ -151,16 +152,18 @@ EXPECTED = {
         "attachment": 200,
         "upload": 403,
     },
+    # A seat on the jury opens no applicant page: the juror's guess of a
+    # reference finds nothing (the jury's own pages check the assignment).
     "juror": {
-        "detail": 200,
-        "edit": 403,
-        "autosave": 403,
-        "team": 403,
-        "submit": 403,
-        "withdraw": 403,
-        "receipt": 200,
-        "attachment": 200,
-        "upload": 403,
+        "detail": 404,
+        "edit": 404,
+        "autosave": 404,
+        "team": 404,
+        "submit": 404,
+        "withdraw": 404,
+        "receipt": 404,
+        "attachment": 404,
+        "upload": 404,
     },
 }
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.permissions import has_verified_address
 from portal.audit.services import record_event
 
 from ..enums import DECISION_STATES, ApplicantType, ApplicationState, TeamRole
@@ -149,18 +150,13 @@ def accept_invitation(invitation, *, user):
     an address the user has not verified. Audited as
     ``application.member_joined``.
     """
-    from allauth.account.models import EmailAddress
-
     with transaction.atomic():
         invitation = TeamInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.revoked_at or invitation.accepted_at:
             raise TeamError(
                 _("This invitation is no longer valid."), code="invitation_used"
             )
-        owns_address = EmailAddress.objects.filter(
-            user=user, email__iexact=invitation.email, verified=True
-        ).exists()
-        if not owns_address:
+        if not has_verified_address(user, invitation.email):
             raise TeamError(
                 _(
                     "This invitation was sent to %(email)s. Log in with that "

@@ -39,6 +39,18 @@ def is_jury_member(user):
     return bool(memberships is not None and memberships.exists())
 
 
+def has_verified_address(user, email):
+    """Whether ``user`` owns ``email`` (any case) as a verified address: the
+    proof an invitation sent to that address is theirs to accept."""
+    if not is_authenticated(user):
+        return False
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=email, verified=True
+    ).exists()
+
+
 @rules.predicate
 def has_verified_email(user):
     if not is_authenticated(user):

@@ -1,8 +1,9 @@
 """Forms of the scoring area: the grid's criteria (organisers)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from applications.backoffice_forms import BaseGridFormSet
 
 # Bounds that keep a grid readable and its arithmetic sane; anything beyond is
 # refused with a message, never stored.
@@ -122,26 +123,8 @@ def levels_text(levels):
     )
 
 
-class BaseCriterionFormSet(forms.BaseFormSet):
-    def clean(self):
-        if any(self.errors):
-            return
-        keys = set()
-        total = 0
-        for form in self.forms:
-            if not form.cleaned_data.get("key") or self._should_delete_form(form):
-                continue
-            key = form.cleaned_data["key"]
-            if key in keys:
-                raise ValidationError(
-                    _("Two criteria use the key %(key)s."), params={"key": key}
-                )
-            keys.add(key)
-            total += form.cleaned_data["weight"]
-        if not keys:
-            raise ValidationError(_("The grid needs at least one criterion."))
-        if total <= 0:
-            raise ValidationError(_("The weights must add up to more than zero."))
+class BaseCriterionFormSet(BaseGridFormSet):
+    """The call form's checks (unique keys, weights above zero), read as criteria."""
 
     def criteria(self):
         return [

@@ -1,6 +1,5 @@
 """The jury of a call: invitations, seats, and each juror's declaration."""
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.accounts.permissions import has_verified_address
 from portal.audit.services import record_event
 from portal.outbox.enums import EmailKind
 from portal.outbox.services import queue_email
@@ -128,10 +128,7 @@ def accept_jury_invitation(invitation, *, user):
             raise MembershipError(
                 _("This invitation is no longer valid."), code="invitation_used"
             )
-        owns_address = EmailAddress.objects.filter(
-            user=user, email__iexact=locked.email, verified=True
-        ).exists()
-        if not owns_address:
+        if not has_verified_address(user, locked.email):
             raise MembershipError(
                 _(
                     "This invitation was sent to %(email)s. Sign in with that "

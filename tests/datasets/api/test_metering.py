@@ -14,17 +14,14 @@ from datasets.access.tasks import flush_api_usage_task
 from .test_keys import ONE_DAY_15MIN, URL, bearer
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def any_cache(request):
-    if request.param == "redis":
-        request.getfixturevalue("real_redis_cache")
-    else:
-        cache.clear()
-    yield request.param
+@pytest.fixture
+def redis_cache(real_redis_cache):
+    """The meter counts in Redis, the portal's only cache backend."""
+    yield
     cache.clear()
 
 
-def test_requests_are_metered_per_key_and_day(client, grant, holder, any_cache):
+def test_requests_are_metered_per_key_and_day(client, grant, holder, redis_cache):
     first, token = issue_api_key(grant, name="prod", actor=holder)
     second, other = issue_api_key(grant, name="tests", actor=holder)
     with freeze_time("2026-11-22 22:30:00+00:00"):  # 23:30 in Paris
@@ -44,7 +41,7 @@ def test_requests_are_metered_per_key_and_day(client, grant, holder, any_cache):
     ]
 
 
-def test_flush_twice_writes_totals_not_increments(client, grant, holder, any_cache):
+def test_flush_twice_writes_totals_not_increments(client, grant, holder, redis_cache):
     _key, token = issue_api_key(grant, name="prod", actor=holder)
     client.get(URL, ONE_DAY_15MIN, **bearer(token))
     metering.flush_api_usage()
@@ -55,7 +52,7 @@ def test_flush_twice_writes_totals_not_increments(client, grant, holder, any_cac
     assert ApiKeyUsage.objects.get().requests == 2
 
 
-def test_flush_never_lowers_a_total(client, grant, holder, any_cache):
+def test_flush_never_lowers_a_total(client, grant, holder, redis_cache):
     # Redis restarted: its counters start again from 0.
     key, token = issue_api_key(grant, name="prod", actor=holder)
     ApiKeyUsage.objects.create(key=key, day=metering.paris_day(), requests=50)
@@ -64,7 +61,7 @@ def test_flush_never_lowers_a_total(client, grant, holder, any_cache):
     assert ApiKeyUsage.objects.get().requests == 50
 
 
-def test_dead_keys_are_not_recorded(client, grant, any_cache):
+def test_dead_keys_are_not_recorded(client, grant, redis_cache):
     client.get(URL, ONE_DAY_15MIN, **bearer("obk_0123abcd_" + "c" * 32))
     assert metering.flush_api_usage() == 0
     assert ApiKeyUsage.objects.count() == 0

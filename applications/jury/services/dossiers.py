@@ -39,11 +39,12 @@ from ..selectors.dossiers import (
 logger = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
 CSV_NAME = "scores.csv"
-# Applications whose added pages (scores, notes) are laid out in one WeasyPrint
-# document: fonts are subset once per batch (the slow part of writing a PDF),
-# and the attachments read stay bounded in memory. Their content is not laid
-# out again: it is the submission's stored PDF (``services.pdfs``).
-BATCH_SIZE = 100
+# The pages the dossier adds (scores, notes) are laid out for the whole call in
+# one WeasyPrint document: its fixed costs (style cascade, font subsetting, the
+# slow part of writing a PDF) are paid once. The deposited content is not laid
+# out again: it is the submission's stored PDF (``services.pdfs``). That one
+# document counts for this share of the progress bar.
+EXTRA_PAGES_PROGRESS = 40
 
 
 class DossierError(Exception):
@@ -140,13 +141,23 @@ def _read_attachment(attachment):
         return None
 
 
+def _is_readable(attachment):
+    """Whether ``attachment`` reads as a PDF (its pages are not kept: the
+    attachments of a whole call would not fit in memory)."""
+    return _read_attachment(attachment) is not None
+
+
 def _application_item(application, *, index, sheets, include_scores):
     """What the dossier holds for one application: its deposited submission
     (the last one), its attachments read as PDFs, its sheets when asked."""
     submissions = application.deposited_submissions
     submission = submissions[0] if submissions else None
     attachments = [
-        {"name": attachment.original_name, "pages": _read_attachment(attachment)}
+        {
+            "name": attachment.original_name,
+            "attachment": attachment,
+            "readable": _is_readable(attachment),
+        }
         for attachment in application.attachments.all()
     ]
     return {
@@ -188,7 +199,7 @@ def _extra_pages(call, items):
         start, end = starts[position], starts[position + 1]
         note_starts = []
         for attachment in item["attachments"]:
-            if attachment["pages"] is None:
+            if not attachment["readable"]:
                 number = first_page[attachment["anchor"]]
                 notes[attachment["anchor"]] = pages[number]
                 note_starts.append(number)
@@ -208,10 +219,10 @@ def _application_pdf(item, *, extras, notes):
     for page in extras.get(item["anchor"], []):
         writer.add_page(page)
     for attachment in item["attachments"]:
-        if attachment["pages"] is None:
+        if not attachment["readable"]:
             writer.add_page(notes[attachment["anchor"]])
             continue
-        for page in attachment["pages"]:
+        for page in _read_attachment(attachment["attachment"]) or []:
             writer.add_page(page)
     output = io.BytesIO()
     writer.write(output)
@@ -302,26 +313,22 @@ def build_dossier(dossier):
         with tempfile.TemporaryFile() as archive_file:
             with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
                 total = len(applications)
-                done = 0
-                for first in range(0, total, BATCH_SIZE):
-                    items = [
-                        _application_item(
-                            application,
-                            index=index,
-                            sheets=by_application.get(application.pk, []),
-                            include_scores=dossier.include_scores,
-                        )
-                        for index, application in enumerate(
-                            applications[first : first + BATCH_SIZE]
-                        )
-                    ]
-                    extras, notes = _extra_pages(call, items)
-                    for item in items:
-                        pdf = _application_pdf(item, extras=extras, notes=notes)
-                        reference = item["application"].reference
-                        archive.writestr(f"{reference}.pdf", pdf)
-                        done += 1
-                        _set_progress(dossier, progress=int(done * 100 / total))
+                items = [
+                    _application_item(
+                        application,
+                        index=index,
+                        sheets=by_application.get(application.pk, []),
+                        include_scores=dossier.include_scores,
+                    )
+                    for index, application in enumerate(applications)
+                ]
+                extras, notes = _extra_pages(call, items)
+                _set_progress(dossier, progress=EXTRA_PAGES_PROGRESS)
+                for done, item in enumerate(items, start=1):
+                    pdf = _application_pdf(item, extras=extras, notes=notes)
+                    archive.writestr(f"{item['application'].reference}.pdf", pdf)
+                    share = (100 - EXTRA_PAGES_PROGRESS) * done // total
+                    _set_progress(dossier, progress=EXTRA_PAGES_PROGRESS + share)
                 archive.writestr(CSV_NAME, scores_csv(sheets))
             archive_file.seek(0)
             name = f"{call.slug}-dossier-{dossier.pk}.zip"

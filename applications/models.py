@@ -436,10 +436,17 @@ class Attachment(models.Model):
         return self.original_name
 
 
+def submission_pdf_path(instance, filename):
+    # Under MEDIA_ROOT, never served: the organisers' dossier and the receipt.
+    return f"submissions/{instance.application_id}/{uuid.uuid4().hex}.pdf"
+
+
 class Submission(models.Model):
     """The content of an application as submitted, frozen, with its fingerprint.
 
-    The jury sees the last submission made before the call's deadline.
+    The jury sees the last submission made before the call's deadline. ``pdf``
+    is that content rendered once (``services.pdfs.submission_pdf``), in the
+    programme's language: the receipt attaches it, the jury dossier reuses it.
     """
 
     application = models.ForeignKey(
@@ -455,6 +462,12 @@ class Submission(models.Model):
     # When the receipt went to the outbox (its deliveries say when it was sent).
     receipt_queued_at = models.DateTimeField(
         _("receipt queued at"), null=True, blank=True
+    )
+    pdf = models.FileField(
+        _("PDF of the content"),
+        upload_to=submission_pdf_path,
+        max_length=200,
+        blank=True,
     )
 
     class Meta:

@@ -1,6 +1,7 @@
 """The PDF of an application (receipt, back-office export), with WeasyPrint."""
 
 import mimetypes
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
@@ -16,6 +17,10 @@ from . import fields as registry
 
 # A base URL that resolves nothing on the network: only static files are served.
 PDF_BASE_URL = "https://portal.invalid/"
+
+# How many times this process laid out an application's content with
+# WeasyPrint (the slow part): the stored PDFs are there to keep it low.
+RENDERS = Counter()
 
 
 class StaticFilesURLFetcher(URLFetcher):
@@ -79,6 +84,7 @@ def render_application_pdf(
         "generated_at": timezone.localtime(timezone.now(), ZoneInfo("Europe/Paris")),
     }
     html = render_to_string("pdf/application.html", context)
+    RENDERS["application"] += 1
     return HTML(
         string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesURLFetcher()
     ).write_pdf()

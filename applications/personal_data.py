@@ -71,9 +71,10 @@ def erase_for(user):
     A draft loses the user; if they led it, the next member leads, and a draft
     left without anyone is deleted with its attachments. Submitted applications
     are kept for the call's record, with the user's name and address removed
-    from the frozen submissions and the emails log. Invitations to the user's
-    address are deleted. (An anonymised submission no longer matches its
-    fingerprint: the receipt the team holds still proves what was sent.)
+    from the frozen submissions (their stored PDF deleted) and the emails log.
+    Invitations to the user's address are deleted. (An anonymised submission
+    no longer matches its fingerprint: the receipt the team holds still proves
+    what was sent.)
     """
     email = user.email.lower()
     erased = _erased_email(user)
@@ -90,6 +91,9 @@ def erase_for(user):
                 files = [
                     (item.file.storage, item.file.name)
                     for item in application.attachments.all()
+                ] + [
+                    (item.pdf.storage, item.pdf.name)
+                    for item in application.submissions.exclude(pdf="")
                 ]
                 application.delete()
                 for storage, name in files:
@@ -101,9 +105,7 @@ def erase_for(user):
                 successor.role = TeamRole.LEAD
                 successor.save(update_fields=["role"])
         TeamInvitation.objects.filter(email__iexact=email).delete()
-        submissions = Submission.objects.filter(
-            application__team__user=user
-        ).distinct()
+        submissions = Submission.objects.filter(application__team__user=user).distinct()
         for submission in submissions:
             changed = False
             for entry in submission.content.get("team", []):
@@ -112,7 +114,15 @@ def erase_for(user):
                     entry["name"] = ""
                     changed = True
             if changed:
-                submission.save(update_fields=["content"])
+                # Its stored PDF shows the name and address: deleted with them,
+                # rendered again from the anonymised content when needed.
+                if submission.pdf:
+                    storage, name = submission.pdf.storage, submission.pdf.name
+                    transaction.on_commit(
+                        lambda storage=storage, name=name: storage.delete(name)
+                    )
+                    submission.pdf = ""
+                submission.save(update_fields=["content", "pdf"])
         for sent in SentEmail.objects.filter(application__team__user=user).distinct():
             recipients = [
                 erased if address.lower() == email else address for address in sent.to

@@ -4,13 +4,16 @@
 
 Creates a throw-away call ``bench-dossier`` in the database named by
 BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/portal_bench;
-migrated first): every application complete and deposited, with a 2-page PDF
-attachment, and 3 submitted score sheets each; then times
+migrated first): every application complete with a 2-page PDF attachment,
+submitted the way users do (``submit_application``, then the receipt task the
+worker runs: the receipt email and the PDF of the content, stored on the
+submission), timed and reported "at submission, per application"; then moved
+to review with 3 submitted score sheets each. Then times
 ``applications.jury.services.dossiers.build_dossier`` with the scores and
 comments (the heaviest dossier), as the worker runs it, media in a temporary
-directory. Prints the time, the ZIP's size and the figure against the target;
-the call and its rows are deleted at the end. Exit status 1 past the target
-with ``--strict``.
+directory, emails in memory. Prints both figures, the ZIP's size and the
+dossier against the target; the call and its rows are deleted at the end. Exit
+status 1 past the target with ``--strict``.
 """
 
 import argparse
@@ -39,8 +42,17 @@ def _setup(media_root):
     os.environ["PORTAL_MEDIA_ROOT"] = str(media_root)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import django
+    from django.conf import settings
 
     django.setup()
+    # The receipt task and the outbox run in this process, as the worker
+    # would; the emails stay in memory.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from celery import current_app
+
+    current_app.conf.task_always_eager = True
+    current_app.conf.task_eager_propagates = True
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -59,40 +71,28 @@ def _two_page_pdf():
 
 def _cleanup():
     from applications.models import Application, Call
+    from datasets.models import Dataset, DtprSheet
     from portal.accounts.models import User
+    from portal.outbox.models import OutgoingEmail
 
     Application.objects.filter(call__slug=SLUG).delete()
     Call.objects.filter(slug=SLUG).delete()
+    Dataset.objects.filter(slug=SLUG).delete()
+    DtprSheet.objects.filter(slug=SLUG).delete()
+    OutgoingEmail.objects.filter(to__endswith="@bench-dossier.example").delete()
     User.objects.filter(email__endswith="@bench-dossier.example").delete()
 
 
-def _seed(applications, jurors):
+def _seed_call(jurors):
+    """The call (closed), its dataset, grid and jurors, and the team's lead."""
     import datetime
-    import hashlib
 
-    from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from applications.enums import ApplicantType, ApplicationState, Maturity, Theme
-    from applications.jury.models import (
-        Assignment,
-        Criterion,
-        Grid,
-        JuryMembership,
-        Score,
-        ScoreSheet,
-    )
-    from applications.models import (
-        Application,
-        Attachment,
-        Call,
-        DataCharter,
-        Submission,
-    )
-    from applications.services.submission import (
-        application_content,
-        content_fingerprint,
-    )
+    from applications.enums import ApplicantType, Theme
+    from applications.jury.models import Criterion, Grid, JuryMembership
+    from applications.models import Call, DataCharter
+    from datasets.models import Dataset, DtprSheet
     from portal.accounts.models import User
 
     now = timezone.now()
@@ -110,7 +110,25 @@ def _seed(applications, jurors):
         closes_at=now - datetime.timedelta(days=20),
         themes=[t.value for t in Theme],
         eligible_types=[t.value for t in ApplicantType],
+        is_published=True,
     )
+    sheet = DtprSheet.objects.create(
+        slug=SLUG,
+        name_fr="Fiche de mesure",
+        accountable="Mairie du 17e arrondissement",
+        purpose=["mobility"],
+        technology=["person_detection"],
+        data_collected=["values_time"],
+        processing=["aggregated"],
+        storage=["stored_primarily_locally"],
+        access=["available_to_download"],
+        retention=["data_retained"],
+        retention_days=1825,
+    )
+    dataset = Dataset.objects.create(
+        slug=SLUG, name_fr="Comptages de mesure", dtpr_sheet=sheet
+    )
+    call.datasets.add(dataset)
     grid = Grid.objects.create(call=call, version=1)
     criteria = [
         Criterion.objects.create(
@@ -133,45 +151,113 @@ def _seed(applications, jurors):
             )
         )
     lead = User.objects.create_user(
-        email="lead@bench-dossier.example", full_name="Porteuse"
+        email="lead@bench-dossier.example", full_name="Porteuse", language="fr"
     )
+    return call, dataset, grid, criteria, memberships, lead
+
+
+def _draft(call, dataset, lead, number, pdf):
+    """A complete draft with its lead, requested dataset and 2-page attachment."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from applications.enums import (
+        ApplicantType,
+        ApplicationState,
+        Granularity,
+        Maturity,
+        TeamRole,
+        Theme,
+    )
+    from applications.models import (
+        Application,
+        Attachment,
+        RequestedDataset,
+        TeamMember,
+    )
+
+    application = Application.objects.create(
+        call=call,
+        reference=f"BENCH-{number:04d}",
+        state=ApplicationState.DRAFT,
+        organisation_name=f"Équipe {number}",
+        applicant_type=ApplicantType.STARTUP,
+        siret="73282932000074",
+        website="https://batignolles-lab.example.org",
+        title=f"Projet de mesure {number}",
+        summary="Un service utile aux habitants des Batignolles.",
+        themes=[Theme.MOBILITY.value],
+        problem="Les livreurs stationnent en double file. " * 10,
+        proposed_service="Une carte des places libres. " * 10,
+        target_users="Livreurs, commerçants, habitants.",
+        privacy_safeguards="Agrégats seulement. " * 5,
+        ai_use="Aucune IA.",
+        co_construction_plan="Ateliers avec les commerçants. " * 5,
+        expected_impact="Moins de double file. " * 5,
+        impact_indicators=["Taux de double file", "Temps de recherche"],
+        maturity=Maturity.PROTOTYPE,
+        milestones="Prototype, test, DemoDay.",
+        sustainability="Abonnement des transporteurs.",
+        accepts_charter=True,
+        accepts_privacy_notice=True,
+        certifies_accuracy=True,
+        charter_version=call.charter.version,
+        created_by=lead,
+    )
+    TeamMember.objects.create(
+        application=application,
+        user=lead,
+        role=TeamRole.LEAD,
+        job_title="Cheffe de projet",
+    )
+    RequestedDataset.objects.create(
+        application=application,
+        dataset=dataset,
+        purpose="Compter les passages aux heures de livraison.",
+        granularity=Granularity.HOUR,
+    )
+    Attachment.objects.create(
+        application=application,
+        file=ContentFile(pdf, name="deck.pdf"),
+        original_name="pitch-deck.pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        is_pitch_deck=True,
+        uploaded_by=lead,
+    )
+    return application
+
+
+def _seed(applications, jurors):
+    """Seed the call; return it and the seconds spent submitting (the
+    submission and its receipt task, PDF stored) for each application."""
+    import datetime
+
+    from django.utils import timezone
+
+    from applications.enums import ApplicationState
+    from applications.jury.models import Assignment, Score, ScoreSheet
+    from applications.models import Application
+    from applications.services.submission import submit_application
+
+    call, dataset, grid, criteria, memberships, lead = _seed_call(jurors)
     pdf = _two_page_pdf()
-    digest = hashlib.sha256(pdf).hexdigest()
+    # Inside the call's window, as the server's clock was then.
+    deposited_at = call.closes_at - datetime.timedelta(days=1)
+    submitting = []
     for number in range(applications):
-        application = Application.objects.create(
-            call=call,
-            reference=f"BENCH-{number:04d}",
-            state=ApplicationState.UNDER_REVIEW,
-            organisation_name=f"Équipe {number}",
-            applicant_type=ApplicantType.STARTUP,
-            title=f"Projet de mesure {number}",
-            summary="Un service utile aux habitants des Batignolles. " * 4,
-            themes=[Theme.MOBILITY.value],
-            problem="Les livreurs stationnent en double file. " * 10,
-            proposed_service="Une carte des places libres. " * 10,
-            target_users="Livreurs, commerçants, habitants.",
-            privacy_safeguards="Agrégats seulement. " * 5,
-            co_construction_plan="Ateliers avec les commerçants. " * 5,
-            expected_impact="Moins de double file. " * 5,
-            maturity=Maturity.PROTOTYPE,
-            milestones="Prototype, test, DemoDay.",
-            created_by=lead,
-        )
-        Attachment.objects.create(
-            application=application,
-            file=ContentFile(pdf, name="deck.pdf"),
-            original_name="pitch-deck.pdf",
-            size=len(pdf),
-            sha256=digest,
-            is_pitch_deck=True,
-        )
-        content = application_content(application)
-        Submission.objects.create(
-            application=application,
-            number=1,
-            content=content,
-            sha256=content_fingerprint(content),
-        )
+        application = _draft(call, dataset, lead, number, pdf)
+        started = time.perf_counter()
+        # Autocommit: the receipt task runs on commit, here in this process.
+        submit_application(application, actor=lead, now=deposited_at)
+        submitting.append(time.perf_counter() - started)
+    # Admissibility done: the applications are under review.
+    Application.objects.filter(call=call).update(state=ApplicationState.UNDER_REVIEW)
+    now = timezone.now()
+    for number, application in enumerate(
+        Application.objects.filter(call=call).order_by("reference")
+    ):
         for offset in range(3):
             membership = memberships[(number * 3 + offset) % jurors]
             assignment = Assignment.objects.create(
@@ -193,7 +279,7 @@ def _seed(applications, jurors):
                 )
                 for index, criterion in enumerate(criteria)
             )
-    return call
+    return call, submitting
 
 
 def main():
@@ -208,13 +294,32 @@ def main():
 
         from applications.jury.models import Dossier
         from applications.jury.services.dossiers import build_dossier
+        from applications.pdf import RENDERS
 
         _cleanup()
         try:
+            from applications.models import Submission
+
             started = time.perf_counter()
-            call = _seed(args.applications, args.jurors)
+            call, submitting = _seed(args.applications, args.jurors)
             seeded = time.perf_counter() - started
+            stored = (
+                Submission.objects.filter(application__call=call)
+                .exclude(pdf="")
+                .count()
+            )
+            per_submission = sum(submitting) / len(submitting)
+            print(
+                f"Seeded {args.applications} applications × 2-page attachment, "
+                f"{args.applications * 3} sheets in {seeded:.1f} s."
+            )
+            print(
+                f"At submission, per application: {per_submission * 1000:.0f} ms "
+                f"(slowest {max(submitting) * 1000:.0f} ms; the submission, its "
+                f"receipt email and its PDF stored: {stored} PDFs stored)."
+            )
             dossier = Dossier.objects.create(call=call, include_scores=True)
+            renders = RENDERS["application"]
             started, cpu_started = time.perf_counter(), time.process_time()
             with translation.override("fr"):
                 build_dossier(dossier)
@@ -222,10 +327,6 @@ def main():
             cpu = time.process_time() - cpu_started
             dossier.refresh_from_db()
             size = dossier.file.size if dossier.file else 0
-            print(
-                f"Seeded {args.applications} applications × 2-page attachment, "
-                f"{args.applications * 3} sheets in {seeded:.1f} s."
-            )
             print(
                 f"Dossier ({dossier.state}): {elapsed:.1f} s for "
                 f"{args.applications} applications "
@@ -236,7 +337,8 @@ def main():
             # On a shared machine the wall time includes waiting for a CPU.
             print(
                 f"CPU time of this process: {cpu:.1f} s "
-                f"({cpu / args.applications * 1000:.0f} ms each)."
+                f"({cpu / args.applications * 1000:.0f} ms each); contents laid "
+                f"out again: {RENDERS['application'] - renders}."
             )
             if dossier.error:
                 print(dossier.error)

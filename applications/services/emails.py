@@ -23,6 +23,7 @@ from portal.outbox.services import queue_email
 
 from ..enums import ApplicationState, EmailStatus
 from ..models import EmailTemplate, SentEmail, Submission
+from .pdfs import submission_pdf
 
 # A submission whose receipt is not queued this long after it was made lost its
 # task (broker down, worker killed); older ones are left alone (the history).
@@ -317,7 +318,11 @@ def queue_invitation_email(invitation):
 
 
 def _receipt(submission, *, language):
-    """Return ``(subject, body, pdf)`` of the receipt in ``language``."""
+    """Return ``(subject, body, pdf)`` of the receipt in ``language``.
+
+    In the programme's language the PDF is the submission's stored one
+    (``pdfs.submission_pdf``: rendered once, then reused by the jury dossier).
+    """
     # WeasyPrint is heavy to import: only the processes that render load it.
     from ..pdf import render_application_pdf
 
@@ -337,7 +342,10 @@ def _receipt(submission, *, language):
                 ),
             },
         )
-        pdf = render_application_pdf(application, submission=submission)
+        if language == settings.LANGUAGE_CODE:
+            pdf = submission_pdf(submission)
+        else:
+            pdf = render_application_pdf(application, submission=submission)
     return subject, body, pdf
 
 
@@ -351,6 +359,10 @@ def queue_submission_receipt(submission):
     ``receipt:<submission id>:<address>``) and stamps the submission's
     ``receipt_queued_at``. Returns the ``SentEmail``, or None when the receipt
     was already queued (nothing is rendered again) or the team is empty.
+
+    The PDF in the programme's language is rendered once and stored on the
+    submission (``pdfs.submission_pdf``), whatever the members' languages:
+    the jury dossier reuses it.
     """
     key = f"receipt:{submission.pk}"
     # A stamped submission without the key had its receipt before the outbox.
@@ -359,6 +371,7 @@ def queue_submission_receipt(submission):
         or SentEmail.objects.filter(key=key).exists()
     ):
         return None
+    submission_pdf(submission)
     application = submission.application
     users = _team_users(application)
     if not users:

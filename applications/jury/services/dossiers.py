@@ -1,6 +1,10 @@
 """The jury dossier of a call: a ZIP of one PDF per admissible application
 (the deposited content, its PDF attachments, the scores and comments when
-asked) and ``scores.csv``, built by the worker with its progress."""
+asked) and ``scores.csv``, built by the worker with its progress.
+
+The deposited content is the submission's PDF stored when it was submitted
+(``applications.services.pdfs``), concatenated with pypdf: only the pages the
+dossier adds (attachments list, scores, notes) are laid out by WeasyPrint."""
 
 import csv
 import io
@@ -20,9 +24,9 @@ from weasyprint import HTML
 
 from portal.audit.services import record_event
 
-from ... import fields as registry
 from ...exports import BOM, DELIMITER, spreadsheet_safe
 from ...pdf import PDF_BASE_URL, StaticFilesURLFetcher
+from ...services.pdfs import submission_pdf
 from ..enums import RunState
 from ..models import Dossier
 from ..selectors.dossiers import (
@@ -35,9 +39,12 @@ from ..selectors.dossiers import (
 logger = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
 CSV_NAME = "scores.csv"
-# Applications laid out in one WeasyPrint document: fonts are subset once per
-# batch (the slow part of writing a PDF), memory stays bounded.
-BATCH_SIZE = 25
+# The pages the dossier adds (scores, notes) are laid out for the whole call in
+# one WeasyPrint document: its fixed costs (style cascade, font subsetting, the
+# slow part of writing a PDF) are paid once. The deposited content is not laid
+# out again: it is the submission's stored PDF (``services.pdfs``). That one
+# document counts for this share of the progress bar.
+EXTRA_PAGES_PROGRESS = 40
 
 
 class DossierError(Exception):
@@ -134,27 +141,31 @@ def _read_attachment(attachment):
         return None
 
 
-def _application_item(application, *, index, questions, sheets, include_scores):
-    """The context of one application in a batch of the dossier."""
+def _is_readable(attachment):
+    """Whether ``attachment`` reads as a PDF (its pages are not kept: the
+    attachments of a whole call would not fit in memory)."""
+    return _read_attachment(attachment) is not None
+
+
+def _application_item(application, *, index, sheets, include_scores):
+    """What the dossier holds for one application: its deposited submission
+    (the last one), its attachments read as PDFs, its sheets when asked."""
     submissions = application.deposited_submissions
     submission = submissions[0] if submissions else None
-    content = submission.content if submission is not None else {}
     attachments = [
-        {"name": attachment.original_name, "pages": _read_attachment(attachment)}
+        {
+            "name": attachment.original_name,
+            "attachment": attachment,
+            "readable": _is_readable(attachment),
+        }
         for attachment in application.attachments.all()
     ]
     return {
         "anchor": f"application-{index}",
         "application": application,
         "submission": submission,
-        "submitted_at": (
-            timezone.localtime(submission.submitted_at, PARIS) if submission else None
-        ),
-        "title": registry.content_value(content, registry.field("title"))
-        or application.title,
-        "sections": registry.content_sections(content, questions=questions),
         "include_scores": include_scores,
-        "sheets": [_sheet_context(sheet) for sheet in sheets],
+        "sheets": [_sheet_context(sheet) for sheet in sheets] if include_scores else [],
         "attachments": [
             {**attachment, "anchor": f"note-{index}-{number}"}
             for number, attachment in enumerate(attachments)
@@ -162,10 +173,20 @@ def _application_item(application, *, index, questions, sheets, include_scores):
     }
 
 
-def _batch_pdfs(call, items):
-    """Yield ``(application, pdf bytes)`` for ``items``, laid out as one
-    WeasyPrint document and written once (fonts are subset once per batch,
-    the slow part), then split per application with its attachments."""
+def _has_extra_pages(item):
+    return bool(
+        item["include_scores"] or item["attachments"] or item["submission"] is None
+    )
+
+
+def _extra_pages(call, items):
+    """Return ``{anchor: [pages]}``: the pages each item adds after its content
+    (attachments list, scores, notes), laid out for all ``items`` in one
+    WeasyPrint document (small pages, fonts subset once) then split; and
+    ``{note anchor: page}`` for the attachments that could not be appended."""
+    items = [item for item in items if _has_extra_pages(item)]
+    if not items:
+        return {}, {}
     document = _render("pdf/jury_application.html", {"call": call, "items": items})
     first_page = {}
     for number, page in enumerate(document.pages):
@@ -173,26 +194,39 @@ def _batch_pdfs(call, items):
             first_page.setdefault(anchor, number)
     pages = PdfReader(io.BytesIO(document.write_pdf())).pages
     starts = [first_page[item["anchor"]] for item in items] + [len(pages)]
+    extras, notes = {}, {}
     for position, item in enumerate(items):
         start, end = starts[position], starts[position + 1]
-        notes = [
-            first_page[attachment["anchor"]]
-            for attachment in item["attachments"]
-            if attachment["pages"] is None
-        ]
-        content_end = min(notes) if notes else end
-        writer = PdfWriter()
-        for page in pages[start:content_end]:
-            writer.add_page(page)
+        note_starts = []
         for attachment in item["attachments"]:
-            if attachment["pages"] is None:
-                writer.add_page(pages[first_page[attachment["anchor"]]])
-                continue
-            for page in attachment["pages"]:
-                writer.add_page(page)
-        output = io.BytesIO()
-        writer.write(output)
-        yield item["application"], output.getvalue()
+            if not attachment["readable"]:
+                number = first_page[attachment["anchor"]]
+                notes[attachment["anchor"]] = pages[number]
+                note_starts.append(number)
+        extras[item["anchor"]] = list(pages[start : min(note_starts, default=end)])
+    return extras, notes
+
+
+def _application_pdf(item, *, extras, notes):
+    """Return the PDF (bytes) of one application: its stored content (rendered
+    and stored now if it never was), the pages the dossier adds, then each
+    attachment's pages (or the note saying why it is not appended)."""
+    writer = PdfWriter()
+    if item["submission"] is not None:
+        content = PdfReader(io.BytesIO(submission_pdf(item["submission"])))
+        for page in content.pages:
+            writer.add_page(page)
+    for page in extras.get(item["anchor"], []):
+        writer.add_page(page)
+    for attachment in item["attachments"]:
+        if not attachment["readable"]:
+            writer.add_page(notes[attachment["anchor"]])
+            continue
+        for page in _read_attachment(attachment["attachment"]) or []:
+            writer.add_page(page)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
 
 
 def _csv_rows(sheets, normalised):
@@ -279,25 +313,22 @@ def build_dossier(dossier):
         with tempfile.TemporaryFile() as archive_file:
             with zipfile.ZipFile(archive_file, "w", zipfile.ZIP_DEFLATED) as archive:
                 total = len(applications)
-                questions = {q.pk: q for q in call.extra_questions.all()}
-                done = 0
-                for first in range(0, total, BATCH_SIZE):
-                    items = [
-                        _application_item(
-                            application,
-                            index=index,
-                            questions=questions,
-                            sheets=by_application.get(application.pk, []),
-                            include_scores=dossier.include_scores,
-                        )
-                        for index, application in enumerate(
-                            applications[first : first + BATCH_SIZE]
-                        )
-                    ]
-                    for application, pdf in _batch_pdfs(call, items):
-                        archive.writestr(f"{application.reference}.pdf", pdf)
-                        done += 1
-                        _set_progress(dossier, progress=int(done * 100 / total))
+                items = [
+                    _application_item(
+                        application,
+                        index=index,
+                        sheets=by_application.get(application.pk, []),
+                        include_scores=dossier.include_scores,
+                    )
+                    for index, application in enumerate(applications)
+                ]
+                extras, notes = _extra_pages(call, items)
+                _set_progress(dossier, progress=EXTRA_PAGES_PROGRESS)
+                for done, item in enumerate(items, start=1):
+                    pdf = _application_pdf(item, extras=extras, notes=notes)
+                    archive.writestr(f"{item['application'].reference}.pdf", pdf)
+                    share = (100 - EXTRA_PAGES_PROGRESS) * done // total
+                    _set_progress(dossier, progress=EXTRA_PAGES_PROGRESS + share)
                 archive.writestr(CSV_NAME, scores_csv(sheets))
             archive_file.seek(0)
             name = f"{call.slug}-dossier-{dossier.pk}.zip"

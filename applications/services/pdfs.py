@@ -1,0 +1,67 @@
+"""The PDF of a submission's frozen content: rendered once, stored, reused.
+
+The receipt email attaches it and the jury dossier concatenates it, so
+WeasyPrint lays out each deposited content once (the slow part of a PDF).
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import translation
+
+from ..models import Submission
+
+logger = logging.getLogger(__name__)
+
+
+def _read_stored(submission):
+    """Return the bytes of the stored PDF of ``submission``, or None."""
+    if not submission.pdf:
+        return None
+    try:
+        with submission.pdf.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        logger.warning(
+            "Submission %s: stored PDF missing, rendered again", submission.pk
+        )
+        return None
+
+
+def submission_pdf(submission):
+    """Return the PDF (bytes) of ``submission``'s content, in the programme's
+    language (``LANGUAGE_CODE``), rendering and storing it the first time.
+
+    The file is written under MEDIA_ROOT (never served) and recorded on the
+    row only if no other process stored one meanwhile; the loser's file is
+    deleted and the winner's kept. Rendering happens outside any transaction.
+    """
+    stored = _read_stored(submission)
+    if stored is not None:
+        return stored
+    # WeasyPrint is heavy to import: only the processes that render load it.
+    from ..pdf import render_application_pdf
+
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_application_pdf(submission.application, submission=submission)
+    previous = submission.pdf.name or ""
+    field = submission.pdf
+    field.save("content.pdf", ContentFile(pdf), save=False)
+    with transaction.atomic():
+        updated = Submission.objects.filter(pk=submission.pk, pdf=previous).update(
+            pdf=field.name
+        )
+    if not updated:
+        # Stored by another process meanwhile (or the row is gone): keep theirs.
+        field.storage.delete(field.name)
+        submission.pdf.name = (
+            Submission.objects.filter(pk=submission.pk)
+            .values_list("pdf", flat=True)
+            .first()
+            or ""
+        )
+    elif previous:
+        field.storage.delete(previous)
+    return pdf

@@ -179,7 +179,8 @@ def _draft(call, dataset, lead, number, pdf):
 
     application = Application.objects.create(
         call=call,
-        reference=f"BENCH-{number:04d}",
+        # Its own prefix: the ranking bench shares this database (make bench).
+        reference=f"DOSSIER-{number:04d}",
         state=ApplicationState.DRAFT,
         organisation_name=f"Équipe {number}",
         applicant_type=ApplicantType.STARTUP,

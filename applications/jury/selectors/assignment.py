@@ -30,12 +30,29 @@ def assignments_for_juror(user, *, call):
     """
     if not getattr(user, "is_authenticated", False):
         return Assignment.objects.none()
-    return (
+    return _readable(
         Assignment.objects.filter(
-            membership__call=call,
-            membership__user=user,
+            membership__call=call, membership__user=user, application__call=call
+        )
+    )
+
+
+def assignments_for_membership(membership):
+    """Return the assignments of a jury seat a juror may open, as
+    ``assignments_for_juror`` does for its user and call."""
+    return _readable(
+        Assignment.objects.filter(
+            membership=membership, application__call_id=membership.call_id
+        )
+    )
+
+
+def _readable(assignments):
+    """Narrow ``assignments`` to what a juror may open: declared seat,
+    admissible application, no conflict in the way."""
+    return (
+        assignments.filter(
             membership__declared_at__isnull=False,
-            application__call=call,
             application__state__in=ADMISSIBLE_STATES,
         )
         .exclude(

@@ -1,49 +1,16 @@
 """Reads of the scoring area: the juror's queue, the sheet, the next one."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
-from ...enums import ApplicationState
 from ...models import Submission
-from ..enums import BLOCKING_CONFLICT_STATUSES
-from ..models import Assignment, Conflict, Grid
-
-# Applications a juror reads: deposited and found admissible (later states
-# included, so that a sheet stays reachable while the call moves on).
-REVIEWABLE_STATES = (
-    ApplicationState.ADMISSIBLE,
-    ApplicationState.UNDER_REVIEW,
-    ApplicationState.RETAINED,
-    ApplicationState.WAITING_LIST,
-    ApplicationState.NOT_RETAINED,
-)
+from ..models import Grid
+from .assignment import assignments_for_membership
 
 
 class QueueState:
     TO_SCORE = "to_score"
     DRAFT = "draft"
     SUBMITTED = "submitted"
-
-
-def assignments_for_juror(membership):
-    """Return ``membership``'s assignments a juror may open: declared seat,
-    application reviewable, no conflict in the way; with the application and
-    the sheet (or None) joined, ordered by reference."""
-    if not membership.has_declared:
-        return Assignment.objects.none()
-    blocked = Conflict.objects.filter(
-        membership=OuterRef("membership"),
-        application=OuterRef("application"),
-        status__in=BLOCKING_CONFLICT_STATUSES,
-    )
-    return (
-        Assignment.objects.filter(
-            membership=membership,
-            application__state__in=REVIEWABLE_STATES,
-        )
-        .exclude(Exists(blocked))
-        .select_related("application", "sheet")
-        .order_by("application__reference")
-    )
 
 
 def queue_state(assignment):
@@ -59,7 +26,7 @@ def queue_for_juror(membership, *, with_team=False):
     reference order, and how many sheets are submitted out of how many.
     ``with_team`` prefetches each application's team and their users (to mask
     their names on a blind call's queue)."""
-    assignments = assignments_for_juror(membership)
+    assignments = assignments_for_membership(membership)
     if with_team:
         assignments = assignments.prefetch_related("application__team__user")
     rows = [
@@ -74,7 +41,7 @@ def assignment_for_juror(membership, reference):
     """Return the juror's assignment of the application ``reference``, or
     None (not assigned, conflicted, not reviewable)."""
     return (
-        assignments_for_juror(membership)
+        assignments_for_membership(membership)
         .select_related("application__call")
         .filter(application__reference=reference)
         .first()
@@ -86,7 +53,7 @@ def next_assignment(membership, *, after=None):
     the least reviewed first (fewest sheets submitted by any juror), then by
     reference; ``after`` (an assignment) is skipped. None when all are done."""
     queryset = (
-        assignments_for_juror(membership)
+        assignments_for_membership(membership)
         .exclude(sheet__submitted_at__isnull=False)
         .annotate(
             submitted_sheets=Count(

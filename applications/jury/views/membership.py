@@ -35,6 +35,21 @@ from ..services import membership as services
 from ..services.phases import PhaseError, move_call_phase, phase_problems
 
 
+def juror_membership(request, slug):
+    """The user's seat on the jury of the call ``slug`` (its call and user
+    joined); 404 for anyone else."""
+    membership = (
+        JuryMembership.objects.select_related("call", "user")
+        .filter(call__slug=slug, user_id=request.user.pk)
+        .first()
+        if request.user.is_authenticated
+        else None
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
 def declaration_required(view):
     """View decorator for a juror's page of a call (URL keyword ``slug``).
 
@@ -45,15 +60,7 @@ def declaration_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        membership = (
-            JuryMembership.objects.select_related("call", "user")
-            .filter(call__slug=kwargs.get("slug"), user_id=request.user.pk)
-            .first()
-            if request.user.is_authenticated
-            else None
-        )
-        if membership is None:
-            raise Http404
+        membership = juror_membership(request, kwargs.get("slug"))
         if not membership.has_declared:
             return redirect("jury:declaration", slug=membership.call.slug)
         request.jury_membership = membership

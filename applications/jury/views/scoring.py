@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +16,6 @@ from portal.accounts.permissions import organiser_required
 from ...fields import content_sections
 from ...models import Call
 from ..forms.scoring import CriterionFormSet, initial_for
-from ..models import JuryMembership
 from ..permissions import can_score
 from ..selectors import scoring as selectors
 from ..services import blind
@@ -27,6 +26,7 @@ from ..services.scoring import (
     record_scores,
     sheet_weighted_score,
 )
+from .membership import juror_membership
 
 NOT_APPLICABLE = "na"
 
@@ -82,20 +82,9 @@ def grid_edit(request, slug):
 def _membership(request, slug):
     """The user's declared seat on the jury of the call ``slug``; 404 for
     anyone else; a seat not declared yet is sent to its declaration."""
-    membership = (
-        JuryMembership.objects.select_related("call")
-        .filter(call__slug=slug, user=request.user)
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    call = membership.call
+    membership = juror_membership(request, slug)
     if not membership.has_declared:
-        try:
-            target = reverse("jury:declaration", kwargs={"slug": call.slug})
-        except NoReverseMatch:
-            raise Http404 from None
-        return membership, redirect(target)
+        return membership, redirect("jury:declaration", slug=membership.call.slug)
     return membership, None
 
 

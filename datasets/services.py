@@ -204,8 +204,9 @@ def submit_feedback(
     """Record a resident's question or remark about a sensor or a dataset.
 
     Raises ``ValidationError`` when the message is empty. Writes the audit
-    event ``feedback.submitted`` and, after commit, emails the organisers'
-    contact address (the DTPR sheet's feedback address when there is one).
+    event ``feedback.submitted`` and queues, through the outbox, an email to
+    the organisers' contact address (the DTPR sheet's feedback address when
+    there is one) and to each organiser (``notify_feedback``).
     """
     message = (message or "").strip()
     if not message:

@@ -50,12 +50,3 @@ def simulate_live_task():
     if source.start >= source.end:
         return None
     return ingest(source).pk
-
-
-@shared_task(name="datasets.notify_feedback")
-def notify_feedback_task(*, feedback_id):
-    """Queue the emails of a resident's feedback (kept for tasks queued before
-    the outbox; submit_feedback now queues them itself)."""
-    from .services import notify_feedback
-
-    return notify_feedback(feedback_id)

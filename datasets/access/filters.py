@@ -13,13 +13,9 @@ class DataGrantFilter(django_filters.FilterSet):
     """The back-office list of data access grants: by state, and a search on
     the project or the holder's email."""
 
-    ACTIVE = AccessState.ACTIVE.value
-    EXPIRED = AccessState.EXPIRED.value
-    REVOKED = AccessState.REVOKED.value
+    # A grant is never "rotated" (only a key is).
     STATES = [
-        (ACTIVE, _("Active")),
-        (EXPIRED, _("Expired")),
-        (REVOKED, _("Revoked")),
+        (v, label) for v, label in AccessState.choices if v != AccessState.ROTATED
     ]
 
     state = django_filters.ChoiceFilter(
@@ -35,11 +31,11 @@ class DataGrantFilter(django_filters.FilterSet):
 
     def filter_state(self, queryset, name, value):
         now = timezone.now()
-        if value == self.ACTIVE:
-            return queryset.filter(revoked_at__isnull=True, expires_at__gt=now)
-        if value == self.EXPIRED:
+        if value == AccessState.ACTIVE:
+            return queryset.active(now=now)
+        if value == AccessState.EXPIRED:
             return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
-        if value == self.REVOKED:
+        if value == AccessState.REVOKED:
             return queryset.filter(revoked_at__isnull=False)
         return queryset
 

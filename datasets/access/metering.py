@@ -11,22 +11,22 @@ but belong to no key and are dropped by the copy.
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
+from datasets import rollups
 from datasets.api import fastcache
 from portal.charts import chart, dataset
 
-PARIS = ZoneInfo("Europe/Paris")
 USAGE_PREFIX = "api-usage:v1:"
 USAGE_SECONDS = 8 * 86400
 
 
 def paris_day(now=None):
-    return timezone.localtime(now or timezone.now(), PARIS).date()
+    """The Paris day of ``now`` (this instant by default)."""
+    return rollups.paris_day(now or timezone.now())
 
 
 def usage_hash(day):

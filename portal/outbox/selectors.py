@@ -11,13 +11,3 @@ def emails_for_backoffice(params):
     its ``qs`` is the list (one query per page, whatever its size)."""
     queryset = OutgoingEmail.objects.defer("body").order_by("-created_at", "-id")
     return OutgoingEmailFilter(params, queryset=queryset)
-
-
-def emails_sent_to(address):
-    """The emails addressed to ``address`` (case-insensitive), newest first,
-    for the personal-data export."""
-    if not address:
-        return OutgoingEmail.objects.none()
-    return OutgoingEmail.objects.filter(to__iexact=address).order_by(
-        "-created_at", "-id"
-    )

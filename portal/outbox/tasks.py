@@ -11,7 +11,8 @@ def send_outgoing_email_task(self, *, email_id):
     The row, not Celery, counts the attempts: a retry lost with its worker is
     picked up by the sweeper, and a second run finds the row sent.
     """
-    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    # The service locks and reads the row itself: only its id is needed here.
+    email = OutgoingEmail.objects.only("pk").filter(pk=email_id).first()
     if email is None:
         return "gone"
     outcome = send_outgoing_email(email)

@@ -7,6 +7,7 @@ unset, ``dev.py`` and ``test.py`` start the embedded PostgreSQL and Redis first
 (``portal.devstack``) and set them; production refuses to start without them.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -392,10 +393,6 @@ def env_demodays(name, default):
 
     A DemoDay is known to the month ("2026-02") or to the day ("2026-02-11").
     """
-    import datetime
-
-    from django.core.exceptions import ImproperlyConfigured
-
     days = {}
     for item in env_list(name, default):
         slug, _sep, when = (part.strip() for part in item.partition("="))

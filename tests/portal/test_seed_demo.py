@@ -7,7 +7,16 @@ from django.urls import reverse
 
 from portal.accounts.models import OrganiserRole, User
 
-PORTAL_APPS = {"accounts", "audit", "datasets", "applications", "workshops"}
+PORTAL_APPS = {
+    "accounts",
+    "audit",
+    "outbox",
+    "datasets",
+    "access",
+    "applications",
+    "jury",
+    "workshops",
+}
 
 
 def row_counts():

@@ -27,8 +27,9 @@ def test_export_and_erasure_of_an_account_reach_its_grants(
     assert [item["prefix"] for item in exported[0]["keys"]] == [key.prefix]
     assert token.split("_", 2)[2] not in str(exported)
     grant = DataGrant.objects.get()
-    assert (grant.revoke_reason, grant.project_id) == (
+    # The grant is revoked, and stays the Project's: the project is not erased.
+    assert (grant.revoke_reason, grant.project_name) == (
         "account erased",
-        grant.project.pk,
+        "Baromètre du bruit",
     )
     assert ApiKey.objects.get().revoked_at == grant.revoked_at

@@ -256,7 +256,6 @@ def application_list(request, slug):
             "page": page,
             "sort_links": sort_links,
             "filters_query": _querystring(request, page=None),
-            "page_query": _querystring(request, page=None),
         },
     )
 

@@ -25,13 +25,6 @@ from .forms import GrantForm, GrantTermsForm, RevokeGrantForm
 PAGE_SIZE = 25
 
 
-def _state_query(params):
-    """The list's filters, urlencoded, for the pagination links."""
-    kept = params.copy()
-    kept.pop("page", None)
-    return kept.urlencode()
-
-
 @require_GET
 @organiser_required
 def grant_list(request):
@@ -43,7 +36,6 @@ def grant_list(request):
         {
             "filter": grants,
             "page": page,
-            "query": _state_query(request.GET),
             "now": timezone.now(),
             "usage": metering.usage_of_all_grants(),
         },

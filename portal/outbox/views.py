@@ -19,13 +19,6 @@ from .models import OutgoingEmail
 PAGE_SIZE = 50
 
 
-def _filter_query(params):
-    """The list's filters, urlencoded, for the pagination links."""
-    kept = params.copy()
-    kept.pop("page", None)
-    return kept.urlencode()
-
-
 @require_GET
 @organiser_required
 def email_list(request):
@@ -34,7 +27,7 @@ def email_list(request):
     return render(
         request,
         "outbox/outgoingemail_list.html",
-        {"filter": emails, "page": page, "query": _filter_query(request.GET)},
+        {"filter": emails, "page": page},
     )
 
 

@@ -20,6 +20,7 @@ PORTAL_APPS = (
     "datasets",
     "datasets.access",
     "applications",
+    "applications.jury",
     "workshops",
 )
 

@@ -47,10 +47,6 @@ CSV_NAME = "scores.csv"
 EXTRA_PAGES_PROGRESS = 40
 
 
-class DossierError(Exception):
-    """A dossier that cannot be built or downloaded; the message is readable."""
-
-
 def request_dossier(call, *, include_scores, actor):
     """Create a queued ``Dossier`` of ``call`` and have the worker build it.
 

@@ -23,14 +23,14 @@ from portal.accounts.permissions import organiser_required
 
 from ...enums import ApplicationState, CallPhase
 from ...exports import BOM, DELIMITER, _Echo, spreadsheet_safe
+from ...filters import ADMISSIBLE_STATES
 from ...models import Application, Call
 from ...services.emails import _language, _team_users
 from ..forms.deliberation import DecisionForm, ReleaseForm
 from ..models import Decision, JuryMembership
+from ..selectors.assignment import ASSIGNABLE_STATES
 from ..selectors.ranking import (
-    JURY_STATES,
     SORT_KEYS,
-    UNDECIDED_STATES,
     audit_events_for_call,
     clean_sort,
     progress_for_call,
@@ -312,7 +312,7 @@ def deliberation(request, slug):
 def _application(call, reference):
     application = (
         Application.objects.filter(
-            call=call, reference=reference, state__in=JURY_STATES
+            call=call, reference=reference, state__in=ADMISSIBLE_STATES
         )
         .select_related("call")
         .first()
@@ -340,7 +340,7 @@ def decide(request, slug, reference):
     decision = Decision.objects.filter(application=application).first()
     editable = (
         call.phase == CallPhase.DELIBERATION
-        and application.state in UNDECIDED_STATES
+        and application.state in ASSIGNABLE_STATES
         and (decision is None or decision.released_at is None)
     )
     initial = {}

@@ -32,9 +32,9 @@ from ..models import Dossier
 from ..selectors.dossiers import (
     dossier_applications,
     normalised_scores,
-    sheet_weighted_score,
     submitted_sheets_for_call,
 )
+from .scoring import sheet_weighted_score
 
 logger = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")

@@ -152,7 +152,9 @@ def test_scoring_page_shows_the_deposited_version_beside_the_grid(setting):
     application.save()
     response = client.get(score_url(application))
     assert response.status_code == 200
+    assert (response.context["done"], response.context["total"]) == (0, 1)
     html = response.content.decode()
+    assert '<progress id="sheet-progress" max="1" value="0">0 / 1</progress>' in html
     assert "Les livreurs stationnent en double file faute de place libre." in html
     assert "Texte modifié après la clôture." not in html
     assert "Utilité pour les habitants" in html

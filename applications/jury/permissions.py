@@ -7,33 +7,17 @@ declaring their interests. Organisers reach everything of every call.
 
 import rules
 
+from portal.accounts.permissions import is_authenticated
+
 from ..enums import CallPhase
 from .enums import BLOCKING_CONFLICT_STATUSES
-from .models import Assignment, Conflict, JuryMembership
-
-
-def membership_of(user, call):
-    """Return ``user``'s seat on the jury of ``call``, or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return JuryMembership.objects.filter(call=call, user=user).first()
-
-
-@rules.predicate
-def is_juror_of_call(user, call):
-    return membership_of(user, call) is not None
-
-
-@rules.predicate
-def has_declared(user, call):
-    membership = membership_of(user, call)
-    return membership is not None and membership.has_declared
+from .models import Assignment, Conflict
 
 
 @rules.predicate
 def has_conflict(user, application):
     """Whether ``user`` has a conflict (not dismissed) with ``application``."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_authenticated(user):
         return False
     return Conflict.objects.filter(
         membership__user=user,
@@ -45,7 +29,7 @@ def has_conflict(user, application):
 
 @rules.predicate
 def is_assigned_juror(user, application):
-    if not getattr(user, "is_authenticated", False):
+    if not is_authenticated(user):
         return False
     return Assignment.objects.filter(
         membership__user=user,
@@ -60,6 +44,5 @@ def review_is_open(user, application):
     return application.call.phase == CallPhase.REVIEW
 
 
-# A juror reads an application only when assigned and not conflicted.
-can_read_as_juror = is_assigned_juror & ~has_conflict
+# A juror scores an application only when assigned, not conflicted, in review.
 can_score = is_assigned_juror & ~has_conflict & review_is_open

@@ -3,20 +3,14 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch
 
 from ...enums import ApplicationState
+from ...filters import ADMISSIBLE_STATES
 from ...models import Application
 from ..enums import BLOCKING_CONFLICT_STATUSES
 from ..models import Assignment, AssignmentRun, Conflict, JuryMembership
 from ..services.solver import load_bounds
 
-# Applications that passed the admissibility check: the only ones a jury reads.
-ADMISSIBLE_STATES = (
-    ApplicationState.ADMISSIBLE,
-    ApplicationState.UNDER_REVIEW,
-    ApplicationState.RETAINED,
-    ApplicationState.WAITING_LIST,
-    ApplicationState.NOT_RETAINED,
-)
-# The applications the automatic assignment distributes: admissible, not decided.
+# The applications the automatic assignment distributes and the deliberation
+# decides: admissible, not decided yet.
 ASSIGNABLE_STATES = (ApplicationState.ADMISSIBLE, ApplicationState.UNDER_REVIEW)
 
 

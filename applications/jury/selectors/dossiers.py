@@ -9,9 +9,9 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from ...filters import ADMISSIBLE_STATES
 from ...models import Application, Submission
-from ..calculations import weighted_score
 from ..enums import BLOCKING_CONFLICT_STATUSES
 from ..models import Conflict, Dossier, Score, ScoreSheet
+from ..services.scoring import sheet_weighted_score
 
 # Below this many submitted sheets a juror's mean and spread say too little:
 # their normalised scores are left blank.
@@ -71,20 +71,6 @@ def submitted_sheets_for_call(call):
             "grid__criteria",
         )
         .order_by("assignment__application__reference", "assignment__membership_id")
-    )
-
-
-def sheet_weighted_score(sheet):
-    """Return the weighted score (0-100) of ``sheet`` from its prefetched
-    scores, "not applicable" left out; None when nothing was scored."""
-    return weighted_score(
-        (
-            score.value,
-            score.criterion.scale_max,
-            score.criterion.weight,
-            score.not_applicable,
-        )
-        for score in sheet.scores.all()
     )
 
 

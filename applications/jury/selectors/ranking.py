@@ -13,24 +13,11 @@ from django.db.models import Max
 from portal.audit.models import AuditEvent
 
 from ...enums import ApplicationState
+from ...filters import ADMISSIBLE_STATES
 from ...models import Application
 from .. import calculations
 from ..enums import BLOCKING_CONFLICT_STATUSES
 from ..models import Assignment, Conflict, Decision, JuryMembership, Score
-
-S = ApplicationState
-# The applications the jury works on: admissible ones, then the same once
-# under review or decided.
-JURY_STATES = (
-    S.ADMISSIBLE,
-    S.UNDER_REVIEW,
-    S.RETAINED,
-    S.WAITING_LIST,
-    S.NOT_RETAINED,
-)
-# The ones still to be decided by the deliberation.
-UNDECIDED_STATES = (S.ADMISSIBLE, S.UNDER_REVIEW)
-del S
 
 # ``?sort=`` keys of the ranking and the attribute each one sorts on.
 SORT_KEYS = {
@@ -187,7 +174,7 @@ def ranking_for_call(
     rows = {
         pk: RankingRow(application_id=pk, reference=ref, title=title, state=state)
         for pk, ref, title, state in Application.objects.filter(
-            call=call, state__in=JURY_STATES
+            call=call, state__in=ADMISSIBLE_STATES
         )
         .order_by("reference")
         .values_list("pk", "reference", "title", "state")
@@ -373,7 +360,7 @@ def progress_for_call(call):
     applications = {
         pk: ApplicationProgress(application_id=pk, reference=ref, title=title)
         for pk, ref, title in Application.objects.filter(
-            call=call, state__in=JURY_STATES
+            call=call, state__in=ADMISSIBLE_STATES
         )
         .order_by("reference")
         .values_list("pk", "reference", "title")
@@ -426,7 +413,7 @@ def progress_for_call(call):
 # --- Audit of a call's jury --------------------------------------------------------
 
 # The decisions' steps of the call's applications belong to the jury's audit.
-APPLICATION_VERBS = [f"application.{state.value}" for state in JURY_STATES]
+APPLICATION_VERBS = [f"application.{state.value}" for state in ADMISSIBLE_STATES]
 
 
 def audit_events_for_call(call):

@@ -37,6 +37,16 @@ def queue_for_juror(membership, *, with_team=False):
     return rows, done, len(rows)
 
 
+def queue_progress(membership):
+    """Return ``(done, total)``: how many of the juror's assignments have
+    their sheet submitted, out of how many. One query."""
+    figures = assignments_for_membership(membership).aggregate(
+        done=Count("pk", filter=Q(sheet__submitted_at__isnull=False)),
+        total=Count("pk"),
+    )
+    return figures["done"], figures["total"]
+
+
 def assignment_for_juror(membership, reference):
     """Return the juror's assignment of the application ``reference``, or
     None (not assigned, conflicted, not reviewable)."""

@@ -25,7 +25,7 @@ from ...models import Application, Call, SentEmail
 from ...services.emails import _language, _team_users, outbox_key
 from ...services.review import change_state
 from ..models import Assignment, Decision, JuryMembership
-from ..selectors.ranking import UNDECIDED_STATES
+from ..selectors.assignment import ASSIGNABLE_STATES
 
 
 class DeliberationError(ValidationError):
@@ -179,7 +179,7 @@ def record_decision(application, *, outcome, motivation, feedback, actor):
                 code="not_in_deliberation",
             )
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        if locked.state not in UNDECIDED_STATES:
+        if locked.state not in ASSIGNABLE_STATES:
             raise DeliberationError(
                 _("The application %(reference)s is not awaiting a decision."),
                 code="not_awaiting_decision",
@@ -293,7 +293,7 @@ def missing_decisions(call):
     """Return the references of the applications of ``call`` still awaiting a
     decision that have none recorded."""
     return list(
-        Application.objects.filter(call=call, state__in=UNDECIDED_STATES)
+        Application.objects.filter(call=call, state__in=ASSIGNABLE_STATES)
         .exclude(jury_decision__isnull=False)
         .order_by("reference")
         .values_list("reference", flat=True)
@@ -332,7 +332,7 @@ def release_decisions(call, *, actor):
         decisions = list(
             Decision.objects.filter(
                 application__call=locked,
-                application__state__in=UNDECIDED_STATES,
+                application__state__in=ASSIGNABLE_STATES,
                 released_at__isnull=True,
             )
             .select_related("application__call")

@@ -32,9 +32,9 @@ from ..models import Dossier
 from ..selectors.dossiers import (
     dossier_applications,
     normalised_scores,
-    sheet_weighted_score,
     submitted_sheets_for_call,
 )
+from .scoring import sheet_weighted_score
 
 logger = logging.getLogger(__name__)
 PARIS = ZoneInfo("Europe/Paris")
@@ -45,10 +45,6 @@ CSV_NAME = "scores.csv"
 # out again: it is the submission's stored PDF (``services.pdfs``). That one
 # document counts for this share of the progress bar.
 EXTRA_PAGES_PROGRESS = 40
-
-
-class DossierError(Exception):
-    """A dossier that cannot be built or downloaded; the message is readable."""
 
 
 def request_dossier(call, *, include_scores, actor):

@@ -23,14 +23,14 @@ from portal.accounts.permissions import organiser_required
 
 from ...enums import ApplicationState, CallPhase
 from ...exports import BOM, DELIMITER, _Echo, spreadsheet_safe
+from ...filters import ADMISSIBLE_STATES
 from ...models import Application, Call
 from ...services.emails import _language, _team_users
 from ..forms.deliberation import DecisionForm, ReleaseForm
 from ..models import Decision, JuryMembership
+from ..selectors.assignment import ASSIGNABLE_STATES
 from ..selectors.ranking import (
-    JURY_STATES,
     SORT_KEYS,
-    UNDECIDED_STATES,
     audit_events_for_call,
     clean_sort,
     progress_for_call,
@@ -312,7 +312,7 @@ def deliberation(request, slug):
 def _application(call, reference):
     application = (
         Application.objects.filter(
-            call=call, reference=reference, state__in=JURY_STATES
+            call=call, reference=reference, state__in=ADMISSIBLE_STATES
         )
         .select_related("call")
         .first()
@@ -340,7 +340,7 @@ def decide(request, slug, reference):
     decision = Decision.objects.filter(application=application).first()
     editable = (
         call.phase == CallPhase.DELIBERATION
-        and application.state in UNDECIDED_STATES
+        and application.state in ASSIGNABLE_STATES
         and (decision is None or decision.released_at is None)
     )
     initial = {}
@@ -409,47 +409,37 @@ def decide(request, slug, reference):
 # --- Audit export ---------------------------------------------------------------
 
 VERB_LABELS = {
-    "jury.invited": gettext_lazy("Juror invited"),
-    "jury.invitation_sent": gettext_lazy("Juror invited"),
+    "jury.juror_invited": gettext_lazy("Juror invited"),
     "jury.invitation_accepted": gettext_lazy("Jury invitation accepted"),
-    "jury.invitation_revoked": gettext_lazy("Jury invitation withdrawn"),
-    "jury.member_added": gettext_lazy("Juror added"),
-    "jury.member_removed": gettext_lazy("Juror removed"),
-    "jury.declared": gettext_lazy("Interests declared"),
-    "jury.declaration_made": gettext_lazy("Interests declared"),
-    "jury.conflict_declared": gettext_lazy("Conflict of interest declared"),
-    "jury.conflict_detected": gettext_lazy("Conflict of interest detected"),
-    "jury.conflict_recorded": gettext_lazy("Conflict of interest recorded"),
+    "jury.invitation_withdrawn": gettext_lazy("Jury invitation withdrawn"),
+    "jury.juror_removed": gettext_lazy("Juror removed"),
+    "jury.interests_declared": gettext_lazy("Interests declared"),
+    "jury.conflicts_detected": gettext_lazy("Conflicts of interest detected"),
     "jury.conflict_confirmed": gettext_lazy("Conflict of interest confirmed"),
     "jury.conflict_dismissed": gettext_lazy("Conflict of interest dismissed"),
-    "jury.assignment_run": gettext_lazy("Automatic assignment run"),
-    "jury.assignment_run_started": gettext_lazy("Automatic assignment started"),
-    "jury.assignment_run_finished": gettext_lazy("Automatic assignment finished"),
-    "jury.assignment_run_failed": gettext_lazy("Automatic assignment failed"),
-    "jury.assigned": gettext_lazy("Application assigned to a juror"),
-    "jury.assignment_created": gettext_lazy("Application assigned to a juror"),
+    "jury.assignment_started": gettext_lazy("Automatic assignment started"),
+    "jury.assignment_run": gettext_lazy("Automatic assignment finished"),
     "jury.assignment_added": gettext_lazy("Application assigned to a juror"),
     "jury.assignment_removed": gettext_lazy("Assignment removed"),
-    "jury.grid_saved": gettext_lazy("Evaluation grid saved"),
-    "jury.grid_created": gettext_lazy("Evaluation grid saved"),
+    "jury.grid_created": gettext_lazy("Evaluation grid created"),
+    "jury.grid_updated": gettext_lazy("Evaluation grid updated"),
+    "jury.grid_versioned": gettext_lazy("New version of the evaluation grid"),
     "jury.grid_locked": gettext_lazy("Evaluation grid locked"),
     "jury.scores_recorded": gettext_lazy("Scores saved"),
     "jury.sheet_submitted": gettext_lazy("Score sheet submitted"),
-    "jury.sheet_reopened": gettext_lazy("Score sheet reopened"),
-    "jury.phase_changed": gettext_lazy("Phase of the call changed"),
     "jury.phase_moved": gettext_lazy("Phase of the call changed"),
-    "call.phase_changed": gettext_lazy("Phase of the call changed"),
     "jury.reminder_sent": gettext_lazy("Reminder sent to a juror"),
     "jury.decision_recorded": gettext_lazy("Decision recorded (pending)"),
     "jury.decisions_released": gettext_lazy("Decisions released"),
     "jury.dossier_requested": gettext_lazy("Jury dossier requested"),
     "jury.dossier_built": gettext_lazy("Jury dossier built"),
+    "jury.dossier_failed": gettext_lazy("Jury dossier failed"),
     "jury.dossier_downloaded": gettext_lazy("Jury dossier downloaded"),
+    "application.admissible": gettext_lazy("Application declared admissible"),
     "application.under_review": gettext_lazy("Application put under review"),
     "application.retained": gettext_lazy("Application retained"),
     "application.waiting_list": gettext_lazy("Application put on the waiting list"),
     "application.not_retained": gettext_lazy("Application not retained"),
-    "application.admissible": gettext_lazy("Application declared admissible"),
 }
 
 

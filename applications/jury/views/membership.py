@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -75,14 +75,6 @@ def _error_messages(error):
     return [str(error)]
 
 
-def _url_or_none(name, **kwargs):
-    """Reverse ``name``, or None while the page does not exist (yet)."""
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return None
-
-
 # --- Jurors -----------------------------------------------------------------------
 
 
@@ -92,7 +84,7 @@ def _next_step(membership):
     declaration = reverse("jury:declaration", kwargs={"slug": call.slug})
     if not membership.has_declared:
         return _("Declare your interests"), declaration
-    queue = _url_or_none("jury:queue", slug=call.slug)
+    queue = reverse("jury:queue", kwargs={"slug": call.slug})
     done, total = membership.submitted_count, membership.assigned_count
     if call.phase in (CallPhase.SUBMISSION, CallPhase.ADMISSIBILITY):
         return _("Declared. The review has not started yet."), declaration
@@ -218,8 +210,7 @@ def accept_invitation(request, token):
 # --- Organisers ---------------------------------------------------------------
 
 
-# The jury pages of a call, in the order of the work. Pages built elsewhere
-# appear once their URL exists.
+# The jury pages of a call, in the order of the work.
 JURY_PAGES = [
     ("jury_bo:members", gettext_lazy("Jury members and invitations")),
     ("jury_bo:conflicts", gettext_lazy("Declarations and conflicts of interest")),
@@ -232,13 +223,10 @@ JURY_PAGES = [
 
 
 def jury_links(call):
-    """The links of the jury pages of ``call`` that exist: [(label, url)]."""
-    links = []
-    for name, label in JURY_PAGES:
-        url = _url_or_none(name, slug=call.slug)
-        if url is not None:
-            links.append((label, url))
-    return links
+    """The links of the jury pages of ``call``: [(label, url)]."""
+    return [
+        (label, reverse(name, kwargs={"slug": call.slug})) for name, label in JURY_PAGES
+    ]
 
 
 def _call_home_context(call):

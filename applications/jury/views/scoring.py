@@ -238,7 +238,7 @@ def _sheet_context(request, assignment, *, errors=None, posted=None, status=200)
     if isinstance(content, dict) and isinstance(content.get("project"), dict):
         title = content["project"].get("title") or title
     editable = can_score(request.user, application)
-    rows_done, done, total = selectors.queue_for_juror(assignment.membership)
+    done, total = selectors.queue_progress(assignment.membership)
     autosave_config = {
         "url": reverse(
             "jury:score_autosave",

@@ -10,6 +10,7 @@ from django.utils import translation
 from applications.enums import ApplicationState, CallPhase
 from applications.jury.models import Decision
 from applications.jury.selectors.ranking import progress_for_call
+from applications.jury.views.deliberation import VERB_LABELS, verb_label
 from portal.audit.models import AuditEvent
 from portal.outbox.models import OutgoingEmail
 from tests.conftest import make_user
@@ -355,3 +356,51 @@ def test_organiser_on_the_jury_never_sees_a_conflicted_application(
     assert organiser_client.get(decide).status_code == 404
     assert post.status_code == 404
     assert not Decision.objects.exists()
+
+
+# Every verb the jury's services and the review steps record on a call's jury,
+# written out from the ``record_event`` calls.
+RECORDED_VERBS = [
+    "jury.juror_invited",
+    "jury.invitation_accepted",
+    "jury.invitation_withdrawn",
+    "jury.juror_removed",
+    "jury.interests_declared",
+    "jury.conflicts_detected",
+    "jury.conflict_confirmed",
+    "jury.conflict_dismissed",
+    "jury.assignment_started",
+    "jury.assignment_run",
+    "jury.assignment_added",
+    "jury.assignment_removed",
+    "jury.grid_created",
+    "jury.grid_updated",
+    "jury.grid_versioned",
+    "jury.grid_locked",
+    "jury.scores_recorded",
+    "jury.sheet_submitted",
+    "jury.phase_moved",
+    "jury.reminder_sent",
+    "jury.decision_recorded",
+    "jury.decisions_released",
+    "jury.dossier_requested",
+    "jury.dossier_built",
+    "jury.dossier_failed",
+    "jury.dossier_downloaded",
+    "application.admissible",
+    "application.under_review",
+    "application.retained",
+    "application.waiting_list",
+    "application.not_retained",
+]
+
+
+@pytest.mark.parametrize("verb", RECORDED_VERBS)
+def test_every_recorded_event_has_its_label(verb):
+    with translation.override("en"):
+        label = verb_label(verb)
+    assert not label.startswith("Jury event:")
+
+
+def test_the_labels_name_only_recorded_events():
+    assert sorted(VERB_LABELS) == sorted(RECORDED_VERBS)

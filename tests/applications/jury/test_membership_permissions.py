@@ -96,6 +96,10 @@ def test_jury_home_per_role(client, world, organiser, role):
     login(client, world, role, organiser)
     response = client.get(reverse("jury:home"))
     assert response.status_code == {"anonymous": 302, "resident": 404}.get(role, 200)
+    listed = {"other_juror": ["ami-autre"], "juror": ["ami-droits"], "organiser": []}
+    if role in listed:
+        slugs = [row["membership"].call.slug for row in response.context["rows"]]
+        assert slugs == listed[role]
 
 
 def test_juror_home_queries_do_not_grow(client, settings, django_assert_num_queries):

@@ -142,7 +142,8 @@ def test_blind_queue_queries_do_not_grow(setting, size, django_assert_num_querie
     client.get(address)
     # The same, plus the teams and their users.
     with django_assert_num_queries(8):
-        client.get(address)
+        response = client.get(address)
+    assert len(response.context["rows"]) == size + 1
 
 
 def test_scoring_page_shows_the_deposited_version_beside_the_grid(setting):
@@ -152,7 +153,9 @@ def test_scoring_page_shows_the_deposited_version_beside_the_grid(setting):
     application.save()
     response = client.get(score_url(application))
     assert response.status_code == 200
+    assert (response.context["done"], response.context["total"]) == (0, 1)
     html = response.content.decode()
+    assert '<progress id="sheet-progress" max="1" value="0">0 / 1</progress>' in html
     assert "Les livreurs stationnent en double file faute de place libre." in html
     assert "Texte modifié après la clôture." not in html
     assert "Utilité pour les habitants" in html
@@ -305,7 +308,11 @@ def test_dismissed_conflict_lets_the_juror_in(setting):
 
     _call, membership, application, _assignment, client = setting
     conflict(membership, application, status=ConflictStatus.DISMISSED)
-    assert client.get(score_url(application)).status_code == 200
+    response = client.get(score_url(application))
+    assert response.status_code == 200
+    assert response.context["application"] == application
+    html = response.content.decode()
+    assert "Les livreurs stationnent en double file faute de place libre." in html
 
 
 def test_unassigned_application_and_other_call_answer_404(setting, settings, client):

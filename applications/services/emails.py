@@ -317,15 +317,13 @@ def queue_invitation_email(invitation):
     return sent_email
 
 
-def _receipt(submission, *, language):
+def _receipt(submission, *, language, stored_pdf):
     """Return ``(subject, body, pdf)`` of the receipt in ``language``.
 
-    In the programme's language the PDF is the submission's stored one
-    (``pdfs.submission_pdf``: rendered once, then reused by the jury dossier).
+    In the programme's language the PDF is ``stored_pdf``, the submission's
+    stored one (``pdfs.submission_pdf``: rendered once, then reused by the jury
+    dossier); in another it is rendered in that language.
     """
-    # WeasyPrint is heavy to import: only the processes that render load it.
-    from ..pdf import render_application_pdf
-
     application = submission.application
     with translation.override(language):
         subject, body = _render(
@@ -342,10 +340,10 @@ def _receipt(submission, *, language):
                 ),
             },
         )
-        if language == settings.LANGUAGE_CODE:
-            pdf = submission_pdf(submission)
-        else:
-            pdf = render_application_pdf(application, submission=submission)
+    if language == settings.LANGUAGE_CODE:
+        pdf = stored_pdf
+    else:
+        pdf = submission_pdf(submission, language=language)
     return subject, body, pdf
 
 
@@ -371,7 +369,7 @@ def queue_submission_receipt(submission):
         or SentEmail.objects.filter(key=key).exists()
     ):
         return None
-    submission_pdf(submission)
+    stored_pdf = submission_pdf(submission)
     application = submission.application
     users = _team_users(application)
     if not users:
@@ -380,7 +378,9 @@ def queue_submission_receipt(submission):
     rendered = {}
     for language in [_language(submitter)] + [_language(user) for user in users]:
         if language not in rendered:
-            rendered[language] = _receipt(submission, language=language)
+            rendered[language] = _receipt(
+                submission, language=language, stored_pdf=stored_pdf
+            )
     filename = f"{application.reference}-{submission.number}.pdf"
     subject, body, _pdf = rendered[_language(submitter)]
     with transaction.atomic():

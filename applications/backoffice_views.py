@@ -35,7 +35,7 @@ from .backoffice_forms import (
 )
 from .enums import APPLICATION_TRANSITIONS, ApplicationState, CallPhase
 from .exports import application_pdf, iter_applications_csv
-from .jury.models import Grid
+from .jury.services.grid import current_grid
 from .models import EmailTemplate, SentEmail
 from .services.submission import application_content
 
@@ -86,7 +86,7 @@ def call_edit(request, slug=None):
     # Once a call has its versioned grid, the grid changes on its own page
     # (jury_bo:grid), where its lock is explained; the formset only makes
     # version 1.
-    has_grid = call is not None and Grid.objects.filter(call=call).exists()
+    has_grid = call is not None and current_grid(call) is not None
     grid_formset = None
     if request.method == "POST":
         form = CallForm(request.POST, instance=call)
@@ -300,7 +300,7 @@ def _application_context(call, application, **forms):
         "team": list(application.team.all()),
         "requested": list(application.requested_datasets.all()),
         "attachments": list(application.attachments.all()),
-        "history": selectors.application_history(application),
+        "history": list(selectors.application_history(application)),
         "checks": selectors.admissibility_checks(application),
         "emails": list(application.emails.all()),
         "can_decide_admissibility": checkable and admissibility_open,

@@ -8,10 +8,12 @@ person reads (labels, "Yes"/"No", Paris time), never a stored code.
 import csv
 import re
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import fields as registry
 from .enums import QuestionKind, TeamRole
+from .services.pdfs import submission_pdf
 from .services.submission import application_content, content_fingerprint
 
 # Excel reads a UTF-8 file correctly only when it starts with a byte-order mark;
@@ -112,6 +114,9 @@ def iter_applications_csv(applications, *, call):
 def application_pdf(application, *, submission=None):
     """Return the PDF bytes of one application (applicant side's renderer).
 
+    A submission's PDF is its stored one (``services.pdfs.submission_pdf``)
+    when the active language is the programme's.
+
     Returns None while ``applications.pdf`` is not available.
     """
     try:
@@ -119,7 +124,8 @@ def application_pdf(application, *, submission=None):
     except ImportError:
         return None
     if submission is not None:
-        return render_application_pdf(application, submission=submission)
+        # The stored PDF in the programme's language, else rendered in the reader's.
+        return submission_pdf(submission, language=translation.get_language())
     content = application_content(application)
     return render_application_pdf(
         application, content=content, fingerprint=content_fingerprint(content)

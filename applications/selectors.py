@@ -50,13 +50,9 @@ def applications_for_applicant(user):
 
 
 def application_timeline(application):
-    """Return the application's audit events, oldest first, with their actors."""
-    return (
-        AuditEvent.objects.for_object(application)
-        .filter(verb__startswith="application.")
-        .select_related("actor")
-        .order_by("created_at", "id")
-    )
+    """Return the application's own events (verbs ``application.*``), oldest
+    first, with their actors: ``application_history`` narrowed."""
+    return application_history(application).filter(verb__startswith="application.")
 
 
 def submission_for_review(application):
@@ -182,8 +178,9 @@ def application_for_backoffice(call, reference):
 
 
 def application_history(application):
-    """Return the application's audit events, oldest first, with their actors."""
-    return list(
+    """Return the application's audit events (a queryset), oldest first, with
+    their actors."""
+    return (
         AuditEvent.objects.for_object(application)
         .select_related("actor")
         .order_by("created_at", "id")

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import record_event
 
-from ..jury.services.grid import create_first_grid, current_grid, save_grid
+from ..jury.services.grid import create_first_grid
 from ..models import Call, ExtraQuestion
 
 
@@ -47,9 +47,9 @@ def save_call(call, *, fields, datasets, grid=None, questions=(), actor):
     ``fields`` are the model fields; ``grid`` the list of criteria dicts
     (key, label_fr, label_en, weight) that becomes the call's grid version 1
     when it has no grid yet (``applications.jury.services.grid``; once a grid
-    exists it changes on the grid page, and ``grid`` goes through
-    ``save_grid`` and its lock); None leaves the grid alone. ``questions``
-    dicts of ExtraQuestion fields with ``id`` (to update) and ``delete``.
+    exists it changes on the grid page only); None leaves the grid alone.
+    ``questions`` dicts of ExtraQuestion fields with ``id`` (to update) and
+    ``delete``.
     Records ``call.created`` or ``call.updated``. Returns the call.
     """
     with transaction.atomic():
@@ -64,10 +64,7 @@ def save_call(call, *, fields, datasets, grid=None, questions=(), actor):
                 setattr(call, name, value)
             call.save(update_fields=list(fields))
         if grid is not None:
-            if current_grid(call) is None:
-                create_first_grid(call, criteria=grid, actor=actor)
-            else:
-                save_grid(call, criteria=grid, actor=actor)
+            create_first_grid(call, criteria=grid, actor=actor)
         call.datasets.set(datasets)
         _save_questions(call, [dict(q) for q in questions])
         record_event(

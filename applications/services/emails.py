@@ -43,7 +43,9 @@ class _Placeholders(dict):
         return "{" + key + "}"
 
 
-def _team_users(application):
+def active_team_users(application):
+    """Return the active users of ``application``'s team, the lead first, then
+    the members in the order they joined (the recipients of team emails)."""
     return [
         member.user
         for member in application.team.select_related("user").order_by(
@@ -53,11 +55,18 @@ def _team_users(application):
     ]
 
 
-def _language(user):
-    """The language a person reads their emails in (``fr`` or ``en``)."""
+def email_language(user):
+    """Return the language ``user`` reads their emails in (``fr`` or ``en``):
+    their own if the site offers it, else the programme's."""
     language = (getattr(user, "language", "") or settings.LANGUAGE_CODE)[:2]
     codes = {code for code, _name in settings.LANGUAGES}
     return language if language in codes else settings.LANGUAGE_CODE[:2]
+
+
+# The old private names, still imported by applications/jury/views/deliberation.py
+# (outside this change): drop them once it imports the public ones.
+_team_users = active_team_users
+_language = email_language
 
 
 def outbox_key(prefix, address):
@@ -161,7 +170,7 @@ def _record_team_email(application, *, kind, template=None, actor, key=None):
     The history keeps the text in the lead's language; each active member gets
     it in their own language, with the key ``team-email:<id>:<address>``.
     """
-    users = _team_users(application)
+    users = active_team_users(application)
     sent_email = SentEmail(
         application=application,
         template=template,
@@ -173,7 +182,7 @@ def _record_team_email(application, *, kind, template=None, actor, key=None):
     lead = users[0] if users else None
     sent_email.subject, sent_email.body = render_team_email(
         sent_email,
-        language=_language(lead),
+        language=email_language(lead),
         name=lead.display_name if lead else "",
     )
     if not users:
@@ -183,7 +192,7 @@ def _record_team_email(application, *, kind, template=None, actor, key=None):
     sent_email.save()
     deliveries = []
     for user in users:
-        language = _language(user)
+        language = email_language(user)
         subject, body = render_team_email(
             sent_email, language=language, name=user.display_name
         )
@@ -222,14 +231,15 @@ def queue_team_emails(applications, template, *, actor, batch=""):
     a double click or a retry of the same sending queues nothing more. Returns
     the new ``SentEmail`` rows.
     """
+    applications = list(applications)
+    keys = {
+        application.pk: f"team-email:{batch}:{application.pk}" if batch else None
+        for application in applications
+    }
     with transaction.atomic():
         if batch:
             # Serialise the sendings of one template so a retry sees the first.
             EmailTemplate.objects.select_for_update().filter(pk=template.pk).first()
-            keys = {
-                application.pk: f"team-email:{batch}:{application.pk}"
-                for application in applications
-            }
             done = set(
                 SentEmail.objects.filter(key__in=keys.values()).values_list(
                     "key", flat=True
@@ -242,7 +252,7 @@ def queue_team_emails(applications, template, *, actor, batch=""):
                 kind="team_message",
                 template=template,
                 actor=actor,
-                key=f"team-email:{batch}:{application.pk}" if batch else None,
+                key=keys[application.pk],
             )
             for application in applications
         ]
@@ -278,7 +288,7 @@ def queue_invitation_email(invitation):
     the invitation. Returns the ``SentEmail``.
     """
     application = invitation.application
-    language = _language(invitation.invited_by)
+    language = email_language(invitation.invited_by)
     with translation.override(language):
         subject, body = _render(
             "application_invitation",
@@ -317,15 +327,13 @@ def queue_invitation_email(invitation):
     return sent_email
 
 
-def _receipt(submission, *, language):
+def _receipt(submission, *, language, stored_pdf):
     """Return ``(subject, body, pdf)`` of the receipt in ``language``.
 
-    In the programme's language the PDF is the submission's stored one
-    (``pdfs.submission_pdf``: rendered once, then reused by the jury dossier).
+    In the programme's language the PDF is ``stored_pdf``, the submission's
+    stored one (``pdfs.submission_pdf``: rendered once, then reused by the jury
+    dossier); in another it is rendered in that language.
     """
-    # WeasyPrint is heavy to import: only the processes that render load it.
-    from ..pdf import render_application_pdf
-
     application = submission.application
     with translation.override(language):
         subject, body = _render(
@@ -342,10 +350,10 @@ def _receipt(submission, *, language):
                 ),
             },
         )
-        if language == settings.LANGUAGE_CODE:
-            pdf = submission_pdf(submission)
-        else:
-            pdf = render_application_pdf(application, submission=submission)
+    if language == settings.LANGUAGE_CODE:
+        pdf = stored_pdf
+    else:
+        pdf = submission_pdf(submission, language=language)
     return subject, body, pdf
 
 
@@ -371,18 +379,22 @@ def queue_submission_receipt(submission):
         or SentEmail.objects.filter(key=key).exists()
     ):
         return None
-    submission_pdf(submission)
+    stored_pdf = submission_pdf(submission)
     application = submission.application
-    users = _team_users(application)
+    users = active_team_users(application)
     if not users:
         return None
     submitter = submission.submitted_by or users[0]
     rendered = {}
-    for language in [_language(submitter)] + [_language(user) for user in users]:
+    for language in [email_language(submitter)] + [
+        email_language(user) for user in users
+    ]:
         if language not in rendered:
-            rendered[language] = _receipt(submission, language=language)
+            rendered[language] = _receipt(
+                submission, language=language, stored_pdf=stored_pdf
+            )
     filename = f"{application.reference}-{submission.number}.pdf"
-    subject, body, _pdf = rendered[_language(submitter)]
+    subject, body, _pdf = rendered[email_language(submitter)]
     with transaction.atomic():
         sent_email, created = SentEmail.objects.get_or_create(
             key=key,
@@ -399,7 +411,7 @@ def queue_submission_receipt(submission):
             return None
         deliveries = []
         for user in users:
-            language = _language(user)
+            language = email_language(user)
             subject, body, pdf = rendered[language]
             deliveries.append(
                 queue_email(

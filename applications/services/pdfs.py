@@ -30,18 +30,26 @@ def _read_stored(submission):
         return None
 
 
-def submission_pdf(submission):
+def submission_pdf(submission, language=None):
     """Return the PDF (bytes) of ``submission``'s content, in the programme's
     language (``LANGUAGE_CODE``), rendering and storing it the first time.
+
+    With another ``language`` the PDF is rendered in that language, neither
+    stored nor read from the store (only the programme's language is kept).
 
     The file is written under MEDIA_ROOT (never served) and recorded on the
     row only if no other process stored one meanwhile; the loser's file is
     deleted and the winner's kept. Rendering happens outside any transaction.
     """
+    # WeasyPrint is heavy to import: only the processes that render load it.
+    if language is not None and language != settings.LANGUAGE_CODE:
+        from ..pdf import render_application_pdf
+
+        with translation.override(language):
+            return render_application_pdf(submission.application, submission=submission)
     stored = _read_stored(submission)
     if stored is not None:
         return stored
-    # WeasyPrint is heavy to import: only the processes that render load it.
     from ..pdf import render_application_pdf
 
     with translation.override(settings.LANGUAGE_CODE):

@@ -1,6 +1,5 @@
 """The team's pages: application, timeline, submission, team, attachments."""
 
-
 from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +12,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,6 +35,7 @@ from ..services.base import (
     TeamError,
 )
 from ..services.drafts import deadline_passed_error
+from ..services.pdfs import submission_pdf
 from ..services.submission import (
     completeness_problems,
     submit_application,
@@ -126,8 +126,7 @@ def application_detail(request, reference):
         event.label = EVENT_LABELS.get(event.verb, event.verb)
     submissions = list(application.submissions.order_by("-number"))
     editable = (
-        can_edit_application(user, application)
-        and now < application.call.closes_at
+        can_edit_application(user, application) and now < application.call.closes_at
     )
     return render(
         request,
@@ -145,8 +144,7 @@ def application_detail(request, reference):
             "editable": editable,
             "is_member": is_team_member(user, application),
             "can_withdraw": can_withdraw_application(user, application)
-            and ApplicationState.WITHDRAWN
-            in _transitions(application.state),
+            and ApplicationState.WITHDRAWN in _transitions(application.state),
             "next_step": next_step(application, now),
             "closes_at": _paris(application.call.closes_at),
         },
@@ -237,10 +235,8 @@ def submit(request, reference):
 def receipt(request, reference, number):
     application = _application_or_404(request, reference)
     submission = get_object_or_404(application.submissions, number=number)
-    # WeasyPrint is heavy to import: load it on the first PDF, not at start-up.
-    from ..pdf import render_application_pdf
-
-    pdf = render_application_pdf(application, submission=submission)
+    # In the programme's language, the stored PDF; else rendered in the reader's.
+    pdf = submission_pdf(submission, language=translation.get_language())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{application.reference}-{submission.number}.pdf"'

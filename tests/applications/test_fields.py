@@ -679,6 +679,45 @@ def test_receipt_pdf_of_an_old_snapshot_reads_labels(client, application):
     assert re.search(r"\b(hour|idea)\b", flat) is None
 
 
+def test_french_receipt_download_serves_the_stored_pdf_without_rendering(
+    client, application
+):
+    from applications.pdf import RENDERS
+    from applications.services.pdfs import submission_pdf
+
+    submission = SubmissionFactory(application=application, number=1)
+    submission_pdf(submission)
+    submission.refresh_from_db()
+    with submission.pdf.open("rb") as handle:
+        stored = handle.read()
+    renders = RENDERS["application"]
+    client.force_login(application.created_by)
+
+    response = client.get(reverse("applications:receipt", args=["AMI2-0042", 1]))
+
+    assert response.status_code == 200
+    assert response.content == stored
+    assert RENDERS["application"] == renders
+    assert "Nom de la structure" in pdf_text(response.content)
+
+
+def test_english_receipt_download_is_still_in_english(client, application):
+    from applications.services.pdfs import submission_pdf
+
+    submission = SubmissionFactory(application=application, number=1)
+    submission_pdf(submission)
+    client.force_login(application.created_by)
+    with translation.override("en"):
+        url = reverse("applications:receipt", args=["AMI2-0042", 1])
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Organisation name" in text
+    assert "Nom de la structure" not in text
+
+
 # --- The CSV --------------------------------------------------------------------------
 
 

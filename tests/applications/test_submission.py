@@ -27,6 +27,7 @@ from tests.applications.factories import (
     TeamMemberFactory,
     make_complete_application,
 )
+from tests.applications.test_fields import pdf_text
 
 OPENS = datetime.datetime(2026, 3, 1, 8, 0, tzinfo=datetime.UTC)
 # 12:00 in Paris (winter time).
@@ -206,6 +207,12 @@ def test_receipt_in_each_members_language_with_its_pdf(
             f"{application.reference}-1.pdf",
             "application/pdf",
         )
+    english_pdf = pdf_text(by_address[english.email].attachments[0][1])
+    assert "Organisation name" in english_pdf
+    assert "Nom de la structure" not in english_pdf
+    french_pdf = pdf_text(by_address[application.created_by.email].attachments[0][1])
+    assert "Nom de la structure" in french_pdf
+    assert "Organisation name" not in french_pdf
     row = OutgoingEmail.objects.get(to=english.email)
     assert (row.language, row.about) == ("en", application.reference)
     assert [a.filename for a in row.attachments.all()] == [
@@ -295,9 +302,7 @@ def test_withdraw_asks_for_confirmation_then_withdraws(client, user):
 
 
 def test_withdraw_after_a_decision_is_refused(client, user):
-    application = ApplicationFactory(
-        created_by=user, state=ApplicationState.RETAINED
-    )
+    application = ApplicationFactory(created_by=user, state=ApplicationState.RETAINED)
     client.force_login(user)
 
     client.post(reverse("applications:withdraw", args=[application.reference]))

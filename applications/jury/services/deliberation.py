@@ -22,7 +22,7 @@ from portal.outbox.services import queue_email
 
 from ...enums import DECISION_STATES, ApplicationState, CallPhase, EmailStatus
 from ...models import Application, Call, SentEmail
-from ...services.emails import _language, _team_users, outbox_key
+from ...services.emails import active_team_users, email_language, outbox_key
 from ...services.review import change_state
 from ..models import Assignment, Decision, JuryMembership
 from ..selectors.assignment import ASSIGNABLE_STATES
@@ -80,7 +80,7 @@ def send_reminder(membership, *, actor, today=None):
                 code="nothing_to_remind",
                 params={"name": locked.user.display_name},
             )
-        language = _language(locked.user)
+        language = email_language(locked.user)
         call = locked.call
         with translation.override(language):
             context = {
@@ -244,13 +244,13 @@ def decision_email_key(application):
 
 
 def _queue_decision_emails(application, decision, *, actor):
-    users = _team_users(application)
+    users = active_team_users(application)
     prefix = decision_email_key(application)
     lead = users[0] if users else None
     subject, body = render_decision_email(
         application,
         decision,
-        language=_language(lead),
+        language=email_language(lead),
         name=lead.display_name if lead else "",
     )
     sent_email, created = SentEmail.objects.get_or_create(
@@ -270,7 +270,7 @@ def _queue_decision_emails(application, decision, *, actor):
         sent_email.save(update_fields=["status", "error"])
     deliveries = []
     for user in users:
-        language = _language(user)
+        language = email_language(user)
         subject, body = render_decision_email(
             application, decision, language=language, name=user.display_name
         )

@@ -63,12 +63,6 @@ def email_language(user):
     return language if language in codes else settings.LANGUAGE_CODE[:2]
 
 
-# The old private names, still imported by applications/jury/views/deliberation.py
-# (outside this change): drop them once it imports the public ones.
-_team_users = active_team_users
-_language = email_language
-
-
 def outbox_key(prefix, address):
     """Return the idempotency key of the email ``prefix`` to ``address``.
 

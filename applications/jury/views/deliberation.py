@@ -25,7 +25,7 @@ from ...enums import ApplicationState, CallPhase
 from ...exports import BOM, DELIMITER, _Echo, spreadsheet_safe
 from ...filters import ADMISSIBLE_STATES
 from ...models import Application, Call
-from ...services.emails import _language, _team_users
+from ...services.emails import active_team_users, email_language
 from ..forms.deliberation import DecisionForm, ReleaseForm
 from ..models import Decision, JuryMembership
 from ..selectors.assignment import ASSIGNABLE_STATES
@@ -379,12 +379,12 @@ def decide(request, slug, reference):
                 )
     previews = []
     if decision is not None:
-        users = _team_users(application)
+        users = active_team_users(application)
         for user in users:
             subject, body = render_decision_email(
                 application,
                 decision,
-                language=_language(user),
+                language=email_language(user),
                 name=user.display_name,
             )
             previews.append({"to": user.email, "subject": subject, "body": body})

@@ -6,6 +6,8 @@ and moved here without copying a row (see ``migrations/0001_initial.py``).
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +64,24 @@ class DataGrant(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoke_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # A suspended grant's keys are refused until the organiser lifts it.
+    suspended_at = models.DateTimeField(_("suspended at"), null=True, blank=True)
+    suspend_reason = models.CharField(
+        _("reason for suspension"), max_length=500, blank=True
+    )
+    # What the Project does with the data, in its own words (public register).
+    purpose = models.TextField(_("purpose"), max_length=2000, blank=True)
+    # The grant's own limits, shared by all its keys (counted per key).
+    requests_per_minute = models.PositiveIntegerField(
+        _("requests per minute"),
+        default=600,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+    )
+    requests_per_day = models.PositiveIntegerField(
+        _("requests per day"),
+        default=100_000,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000_000)],
+    )
 
     objects = DataGrantQuerySet.as_manager()
 
@@ -114,6 +134,24 @@ class ApiKey(models.Model):
     )
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Empty: every dataset of the grant; otherwise a subset of the grant's.
+    datasets = models.ManyToManyField(
+        "datasets.Dataset",
+        blank=True,
+        related_name="+",
+        verbose_name=_("datasets"),
+    )
+    # Empty: any client address; otherwise the CIDR ranges it may come from.
+    allowed_networks = ArrayField(
+        models.CharField(max_length=43),
+        default=list,
+        blank=True,
+        verbose_name=_("allowed client IP ranges"),
+    )
+    # Written from the request path at most once a minute.
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # A reported leak: when, and by whom (null when reported anonymously).
+    reported_at = models.DateTimeField(_("reported as leaked"), null=True, blank=True)
     replaced_by = models.OneToOneField(
         "self",
         on_delete=models.SET_NULL,
@@ -159,3 +197,61 @@ class ApiKeyUsage(models.Model):
 
     def __str__(self):
         return f"{self.key_id} {self.day}: {self.requests}"
+
+
+class Charter(models.Model):
+    """A version of the data charter. The latest published version is in
+    force; a Project's team signs it before any new key."""
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text (Markdown)"))
+    body_en = models.TextField(_("text in English (Markdown)"), blank=True)
+    published_at = models.DateTimeField(_("in force from"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("data charter")
+        verbose_name_plural = _("data charters")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self):
+        return f"{self.title} ({self.version})"
+
+
+class CharterSignature(models.Model):
+    """A Project's signature of one charter version: who, when."""
+
+    charter = models.ForeignKey(
+        Charter,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("charter"),
+    )
+    project = models.ForeignKey(
+        "applications.Project",
+        on_delete=models.CASCADE,
+        related_name="charter_signatures",
+        verbose_name=_("project"),
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signer_name = models.CharField(_("signatory's name"), max_length=200)
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("charter signature")
+        verbose_name_plural = _("charter signatures")
+        ordering = ["-signed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["charter", "project"], name="charter_signed_once_per_project"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} {self.charter_id}"

@@ -199,30 +199,15 @@ class ApiKeyUsage(models.Model):
         return f"{self.key_id} {self.day}: {self.requests}"
 
 
-class Charter(models.Model):
-    """A version of the data charter. The latest published version is in
-    force; a Project's team signs it before any new key."""
-
-    version = models.CharField(_("version"), max_length=20, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text (Markdown)"))
-    body_en = models.TextField(_("text in English (Markdown)"), blank=True)
-    published_at = models.DateTimeField(_("in force from"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("data charter")
-        verbose_name_plural = _("data charters")
-        ordering = ["-published_at", "-id"]
-
-    def __str__(self):
-        return f"{self.title} ({self.version})"
-
-
 class CharterSignature(models.Model):
-    """A Project's signature of one charter version: who, when."""
+    """A Project's signature of one version of the data charter: who, when.
+
+    The charter is ``applications.DataCharter``; the version in force is the
+    latest published. A new version asks for a new signature before any new
+    key."""
 
     charter = models.ForeignKey(
-        Charter,
+        "applications.DataCharter",
         on_delete=models.PROTECT,
         related_name="signatures",
         verbose_name=_("charter"),

@@ -14,4 +14,5 @@ urlpatterns = [
     path("jury/", include("applications.jury.backoffice_urls")),
     path("donnees/", include("datasets.backoffice_urls")),
     path("courriels/", include("portal.outbox.urls")),
+    path("ateliers/", include("workshops.backoffice_urls")),
 ]

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("donnees/", include("datasets.urls")),
     path("appels/", include("applications.urls")),
     path("agenda/", include("workshops.urls")),
+    path("projets/", include("workshops.project_urls")),
     path("gestion/", include("portal.backoffice_urls")),
     path("jury/", include("applications.jury.urls")),
     path(

@@ -1,0 +1,4 @@
+"""Public Project pages, under ``/projets/``."""
+
+app_name = "projects"
+urlpatterns = []

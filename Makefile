@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-12)
 
-.PHONY: run stop test venv migrate seed worker beat bench lint messages compilemessages clean
+.PHONY: run stop test browser venv migrate seed worker beat bench lint messages compilemessages clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,14 @@ run: venv
 stop: venv
 	$(BIN)/python -m portal.devstack stop
 
-test: venv
+# Debian's Chromium for the browser tests (tests/browser/), never a download.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@test -x $(CHROMIUM) || { echo "Installing Debian's Chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: venv browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv

@@ -1,5 +1,6 @@
 """Helpers shared by the applicant's views: time, Markdown, tokens, lookups."""
 
+import re
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,10 +31,30 @@ DRAFT_TOKEN_MAX_AGE = timedelta(hours=24)
 # --- Helpers ------------------------------------------------------------------
 
 
-def render_markdown(text):
-    """Render Markdown written by organisers to sanitised HTML."""
-    html = markdown.markdown(text or "", extensions=["extra", "sane_lists"])
-    return nh3.clean(html)
+HEADING_RE = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+LEADING_HEADING_RE = re.compile(r"^\s*<h[1-6]\b[^>]*>.*?</h[1-6]>\s*", re.S | re.I)
+
+
+def render_markdown(text, *, top_level=None, drop_leading_heading=False):
+    """Render Markdown written by organisers to sanitised HTML.
+
+    Inside a page section that has its own heading, ``top_level`` shifts the
+    text's headings so that its highest becomes that level (the page keeps one
+    ``<h1>`` and its heading order), and ``drop_leading_heading`` removes a
+    first heading that would repeat the section's title ("Context" then "The
+    context").
+    """
+    html = nh3.clean(markdown.markdown(text or "", extensions=["extra", "sane_lists"]))
+    if drop_leading_heading:
+        html = LEADING_HEADING_RE.sub("", html, count=1)
+    if top_level:
+        levels = [int(level) for _, level in HEADING_RE.findall(html)]
+        if levels:
+            shift = top_level - min(levels)
+            html = HEADING_RE.sub(
+                lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html
+            )
+    return html
 
 
 def _days(count):
@@ -129,9 +150,7 @@ def user_from_draft_token(token, application):
     if not token:
         return None
     try:
-        data = signing.loads(
-            token, salt=DRAFT_TOKEN_SALT, max_age=DRAFT_TOKEN_MAX_AGE
-        )
+        data = signing.loads(token, salt=DRAFT_TOKEN_SALT, max_age=DRAFT_TOKEN_MAX_AGE)
     except signing.BadSignature:
         return None
     if data.get("a") != application.pk:

@@ -1,6 +1,5 @@
 """The calls' public pages and the eligibility screen."""
 
-
 from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -73,9 +72,13 @@ def call_detail(request, slug):
             "status_label": STATUS_LABELS[status],
             "status_badge": STATUS_BADGES[status],
             "is_open": status == "open",
-            "text_html": render_markdown(call.text),
-            "faq_html": render_markdown(call.faq),
-            "charter_html": render_markdown(call.charter.text),
+            "text_html": render_markdown(
+                call.text, top_level=3, drop_leading_heading=True
+            ),
+            "faq_html": render_markdown(call.faq, top_level=3),
+            "charter_html": render_markdown(
+                call.charter.text, top_level=3, drop_leading_heading=True
+            ),
             "eligible_types": [
                 type_labels[value]
                 for value in call.eligible_types or []

@@ -27,3 +27,6 @@ STORAGES = {
 # Feature tests run tasks in-process, through the same .delay() calls; the
 # real Redis broker and a real worker are exercised by tests/portal/test_celery.py.
 CELERY_TASK_ALWAYS_EAGER = True
+# Files are never served from a public URL (views check permissions and stream
+# them); the live server of the browser tests only needs a prefix to compare.
+MEDIA_URL = "/_media-never-served/"

@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
@@ -100,3 +101,29 @@ def test_call_page_unpublished_is_previewed_by_organisers(organiser_client, db):
     response = organiser_client.get(f"/en/appels/{call.slug}/")
     assert response.status_code == 200
     assert "Draft wave" in response.content.decode()
+
+
+def test_render_markdown_fits_the_section_headings():
+    from applications.views.common import render_markdown
+
+    html = render_markdown(
+        "# Charte des données\n\n## Principes\n\nPas de réidentification.",
+        top_level=3,
+        drop_leading_heading=True,
+    )
+
+    assert html == "<h3>Principes</h3>\n<p>Pas de réidentification.</p>"
+
+
+@pytest.mark.django_db
+def test_call_page_has_one_h1_and_no_repeated_section_title(client):
+    CallFactory(
+        slug="ami-titres",
+        text_fr="## Contexte\n\nLa Mairie ouvre ses données.\n\n# Enjeux\n\nTexte.",
+    )
+
+    html = client.get("/appels/ami-titres/").content.decode()
+
+    assert html.count("<h1") == 1
+    assert "<h2>Contexte</h2>" not in html
+    assert "<h3>Enjeux</h3>" in html

@@ -365,7 +365,9 @@ def attachment_upload(request, reference):
         + "#attachments"
     )
     if not form.is_valid():
-        messages.error(request, _("Choose a PDF file to attach."))
+        messages.error(
+            request, _("Choose a PDF file to attach."), extra_tags="attachments"
+        )
         return HttpResponseRedirect(edit_url)
     question = None
     if form.cleaned_data.get("question"):
@@ -388,10 +390,13 @@ def attachment_upload(request, reference):
             request,
             _("“%(name)s” was refused: %(reason)s")
             % {"name": form.cleaned_data["file"].name, "reason": exc.messages[0]},
+            extra_tags="attachments",
         )
         return HttpResponseRedirect(edit_url)
     messages.success(
-        request, _("“%(name)s” is attached.") % {"name": attachment.original_name}
+        request,
+        _("“%(name)s” is attached.") % {"name": attachment.original_name},
+        extra_tags="attachments",
     )
     return HttpResponseRedirect(edit_url)
 

@@ -33,3 +33,19 @@ class EraseAccountForm(forms.Form):
                 _("This is not the email address of your account.")
             )
         return value
+
+
+class SignupDetailsForm(forms.Form):
+    """What allauth's sign-up asks besides the address and password: the name
+    that teams, receipts and certificates show (not the address's first part)."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        help_text=_("As your team and the organisers will see it."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request, user):
+        user.full_name = self.cleaned_data["full_name"].strip()
+        user.save(update_fields=["full_name"])

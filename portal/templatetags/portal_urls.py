@@ -32,3 +32,14 @@ def site_url(view_name, *args, **kwargs):
 @register.simple_tag
 def contact_email():
     return settings.PORTAL_CONTACT_EMAIL
+
+
+@register.simple_tag
+def messages_for(messages, place):
+    """The messages to show at ``place`` of the page: those whose extra tags
+    name it, or, for the top of the page (``""``), those naming no place."""
+    return [
+        message
+        for message in messages
+        if (message.extra_tags or "") == (place or "")
+    ]

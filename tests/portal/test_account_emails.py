@@ -29,7 +29,12 @@ def link_in(message):
 def test_signup_verification_email_speaks_as_the_portal_in_french(client):
     client.post(
         "/comptes/signup/",
-        {"email": "nouvelle@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "nouvelle@example.org",
+            "full_name": "Camille Durand",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
         HTTP_HOST="127.0.0.1:8811",
         SERVER_NAME="127.0.0.1",
     )
@@ -66,7 +71,12 @@ def test_signup_verification_email_speaks_as_the_portal_in_french(client):
 def test_signup_verification_link_on_the_public_site_verifies(client):
     client.post(
         "/comptes/signup/",
-        {"email": "nouvelle@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "nouvelle@example.org",
+            "full_name": "Camille Durand",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     confirm_path = link_in(mail.outbox[0])
 
@@ -80,7 +90,12 @@ def test_signup_verification_link_on_the_public_site_verifies(client):
 def test_signup_verification_email_in_english(client):
     client.post(
         "/en/comptes/signup/",
-        {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new@example.org",
+            "full_name": "Camille Durand",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
     message = mail.outbox[0]
@@ -160,7 +175,12 @@ def test_signup_with_a_taken_address_sends_the_reset_link(client):
 
     client.post(
         "/comptes/signup/",
-        {"email": "lea@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "lea@example.org",
+            "full_name": "Camille Durand",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
 
     message = mail.outbox[0]

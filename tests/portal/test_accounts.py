@@ -26,6 +26,7 @@ def test_signup_sends_verification_email_and_link_verifies(
             "/comptes/signup/",
             {
                 "email": "nouvelle@example.org",
+                "full_name": "Camille Durand",
                 "password1": PASSWORD,
                 "password2": PASSWORD,
             },
@@ -34,7 +35,7 @@ def test_signup_sends_verification_email_and_link_verifies(
     assert response.status_code == 302
     assert response["Location"] == "/comptes/confirm-email/"
     user = User.objects.get(email="nouvelle@example.org")
-    assert user.language == "fr"
+    assert (user.full_name, user.language) == ("Camille Durand", "fr")
     assert not EmailAddress.objects.get(user=user).verified
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nouvelle@example.org"]
@@ -257,3 +258,20 @@ def test_login_form_puts_the_checkbox_before_its_label(client, db):
     label = html.index('<label for="id_remember">Se souvenir de moi', checkbox)
     assert checkbox < box < label
     assert '<label for="id_login">Courriel' in html
+
+
+@pytest.mark.django_db
+def test_signup_without_a_name_is_refused_and_keeps_the_address(client):
+    response = client.post(
+        "/comptes/signup/",
+        {
+            "email": "sans.nom@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["full_name"] == ["Ce champ est obligatoire."]
+    assert 'value="sans.nom@example.org"' in response.content.decode()
+    assert not User.objects.filter(email="sans.nom@example.org").exists()

@@ -25,6 +25,7 @@ def test_signup_with_the_mail_server_down_keeps_the_email_for_later(
             "/en/comptes/signup/",
             {
                 "email": "nouvelle@example.org",
+                "full_name": "Camille Durand",
                 "password1": PASSWORD,
                 "password2": PASSWORD,
             },

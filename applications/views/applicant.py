@@ -187,6 +187,11 @@ def submit(request, reference):
     problems = []
     deadline_error = ""
     if request.method == "POST":
+        last_number = (
+            application.submissions.order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
         try:
             with transaction.atomic():
                 submission = submit_application(application, actor=request.user)
@@ -195,21 +200,26 @@ def submit(request, reference):
         except (DeadlinePassedError, ApplicationStateError) as exc:
             deadline_error = exc.messages[0]
         else:
-            messages.success(
-                request,
-                _(
+            if submission.number == last_number:
+                # Nothing changed since the last submission: no new receipt.
+                message = _(
+                    "Nothing changed since submission no. %(number)s: it stays "
+                    "the one the jury reads, and no new receipt is sent."
+                )
+            else:
+                message = _(
                     "Application submitted (no. %(number)s). A receipt is on its "
                     "way by email."
                 )
-                % {"number": submission.number},
-            )
+            messages.success(request, message % {"number": submission.number})
             return redirect(
                 "applications:application_detail", reference=application.reference
             )
+    elif timezone.now() >= application.call.closes_at:
+        # Past the deadline nothing can be completed: say so, list nothing.
+        deadline_error = deadline_passed_error(application.call).messages[0]
     else:
         problems = completeness_problems(application)
-        if timezone.now() >= application.call.closes_at:
-            deadline_error = deadline_passed_error(application.call).messages[0]
     edit_url = reverse(
         "applications:application_edit", kwargs={"reference": application.reference}
     )

@@ -20,6 +20,7 @@ from applications.services import (
 )
 from applications.tasks import send_submission_receipt_task
 from portal.audit.models import AuditEvent
+from portal.outbox.enums import EmailKind
 from portal.outbox.models import OutgoingEmail
 from tests.applications.factories import (
     ApplicationFactory,
@@ -389,3 +390,38 @@ def test_autosave_two_simultaneous_edits_of_one_field_never_overwrite():
     assert (len(saved), len(refused)) == (1, 1)
     application.refresh_from_db()
     assert refused[0].conflicts["title"] == application.title
+
+
+def test_submit_page_after_the_deadline_lists_nothing_to_complete(client, user):
+    call = CallFactory(opens_at=OPENS, closes_at=CLOSES)
+    application = ApplicationFactory(call=call, created_by=user)
+    client.force_login(user)
+
+    with freeze_time(CLOSES + datetime.timedelta(days=1)):
+        response = client.get(submit_url(application))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The call closed on March 20, 2026, noon (Paris time)." in html
+    assert 'id="missing"' not in html
+    assert "Complete the application" not in html
+    assert '<form method="post">' not in html
+
+
+def test_resubmitting_unchanged_says_no_new_receipt(
+    client, user, django_capture_on_commit_callbacks
+):
+    application = make_complete_application(created_by=user)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(submit_url(application))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(submit_url(application), follow=True)
+
+    assert [str(m) for m in response.context["messages"]][-1:] == [
+        "Nothing changed since submission no. 1: it stays the one the jury reads, "
+        "and no new receipt is sent."
+    ]
+    assert Submission.objects.count() == 1
+    assert OutgoingEmail.objects.filter(kind=EmailKind.APPLICATION_RECEIPT).count() == 1

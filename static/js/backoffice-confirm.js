@@ -1,19 +1,12 @@
 /*
- * Back office: ask for confirmation before forms that email teams or record a
- * decision, and show the reason field only when it is needed.
+ * Back office: show the reason field only when it is needed (confirmations
+ * are asked by confirm.js, on every page).
  *
- * Markup: <form data-confirm="Question?"> ; a radio group named "decision"
- * with a sibling field "reason" (hidden unless "inadmissible" is chosen).
+ * Markup: a radio group named "decision" with a sibling field "reason"
+ * (hidden unless "inadmissible" is chosen).
  */
 (function () {
   "use strict";
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) {
-        event.preventDefault();
-      }
-    });
-  });
   document.querySelectorAll("form[data-reason-toggle]").forEach(function (form) {
     var reason = form.querySelector("[name=reason]");
     if (!reason) {

@@ -88,9 +88,7 @@ def test_upload_over_the_per_application_limit_is_refused(client, user):
     response = upload(client, application, half, kind="other", name="b.pdf")
 
     assert "may weigh 1 MB in all" in response.content.decode()
-    assert list(Attachment.objects.values_list("original_name", flat=True)) == [
-        "a.pdf"
-    ]
+    assert list(Attachment.objects.values_list("original_name", flat=True)) == ["a.pdf"]
 
 
 def test_upload_new_pitch_deck_replaces_the_previous_one(
@@ -223,3 +221,26 @@ def test_upload_answers_a_file_question_and_satisfies_completeness(client, user)
     attachment = Attachment.objects.get()
     assert (attachment.question, attachment.is_pitch_deck) == (question, False)
     assert name not in dict(completeness_problems(application))
+
+
+def test_upload_message_is_shown_in_the_attachments_section_not_at_the_top(
+    client, user
+):
+    application = ApplicationFactory(created_by=user)
+    client.force_login(user)
+
+    html = upload(client, application, pdf_bytes(), name="deck.pdf").content.decode()
+
+    section = html[html.index('id="attachments"') :]
+    assert html.count("“deck.pdf” is attached.") == 1
+    assert "“deck.pdf” is attached." in section
+
+
+def test_removing_an_attachment_asks_for_confirmation(client, user):
+    application = ApplicationFactory(created_by=user)
+    client.force_login(user)
+
+    html = upload(client, application, pdf_bytes(), name="deck.pdf").content.decode()
+
+    assert 'data-confirm="Remove “deck.pdf” from the application?"' in html
+    assert '<script src="/static/js/confirm.js" defer></script>' in html

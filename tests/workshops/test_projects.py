@@ -309,7 +309,7 @@ def test_detail_without_grant_lists_the_requested_datasets(client, waves, catalo
         "Livraisons", call=waves[0], requested=[catalogue["parking"]]
     )
 
-    response = client.get(reverse("projects:detail", args=[project.slug]))
+    response = client.get(f"/en/projets/{project.slug}/")
 
     assert [d.slug for d in response.context["page"].datasets] == ["parking-occupancy"]
     assert "Not presented at a DemoDay yet." in response.content.decode()

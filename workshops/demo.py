@@ -18,11 +18,13 @@ import random
 from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Call, Project
 from portal.accounts.models import User
+from portal.demo import demo_password
 
 from .enums import (
     ActionStatus,
@@ -64,7 +66,7 @@ ROOMS = {
     "Salle Truffaut": (35, "1er étage, ascenseur depuis le hall."),
 }
 
-# A few residents who are not demo accounts (they cannot sign in).
+# A few more residents (they sign in with the demo password too).
 GENERATED_RESIDENTS = [
     "Bernard Roux",
     "Nadia Belkacem",
@@ -281,6 +283,8 @@ def _rooms():
 
 
 def _generated_residents():
+    # One hash for all (as portal.demo): they sign in with the demo password.
+    password_hash = make_password(demo_password())
     users = []
     for number, name in enumerate(GENERATED_RESIDENTS, start=1):
         email = f"voisin{number:02d}@demo.openbatignolles.fr"
@@ -288,7 +292,7 @@ def _generated_residents():
             email=email, defaults={"full_name": name}
         )
         if created:
-            user.set_unusable_password()
+            user.password = password_hash
             user.save(update_fields=["password"])
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}

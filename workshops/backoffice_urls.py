@@ -1,4 +1,6 @@
 """The workshops' and DemoDays' back office, under ``/gestion/ateliers/``."""
 
+from .views import overview
+
 app_name = "workshops_bo"
-urlpatterns = []
+urlpatterns = [*overview.urls]

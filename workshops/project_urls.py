@@ -1,4 +1,6 @@
 """Public Project pages, under ``/projets/``."""
 
+from .views import projects
+
 app_name = "projects"
-urlpatterns = []
+urlpatterns = [*projects.urls]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from .views import agenda as views
 
 app_name = "workshops"
 urlpatterns = [path("", views.agenda, name="agenda")]

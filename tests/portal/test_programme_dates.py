@@ -232,7 +232,10 @@ def test_home_page_figures_come_from_the_catalogue_and_the_calls(
     ).group(0)
     assert "<li><strong>3</strong> capteurs, <strong>2</strong> rues</li>" in programme
     assert "<li><strong>3</strong> jeux de données ouverts</li>" in programme
-    assert "<li><strong>2</strong> projets retenus par le jury</li>" in programme
+    assert (
+        '<li><a href="/projets/"><strong>2</strong> projets retenus par le jury'
+        "</a></li>"
+    ) in programme
     assert items(programme) == [
         [
             "25 décembre 2026 23:59 Date limite Deuxième vague",
@@ -251,7 +254,10 @@ def test_home_page_in_english_counts_in_english(client, waves, catalogue):
 
     assert "<li><strong>3</strong> sensors, <strong>2</strong> streets</li>" in html
     assert "<li><strong>3</strong> open datasets</li>" in html
-    assert "<li><strong>2</strong> projects retained by the jury</li>" in html
+    assert (
+        '<li><a href="/en/projets/"><strong>2</strong> projects retained by the jury'
+        "</a></li>"
+    ) in html
 
 
 @freeze_time("2027-06-01 10:00:00")

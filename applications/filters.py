@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from datasets.models import Dataset
 
 from .enums import ApplicantType, ApplicationState, Theme
+from .models import TeamMember
 
 S = ApplicationState
 # States reached once the admissibility was decided one way or the other.
@@ -42,7 +43,10 @@ class ApplicationFilter(django_filters.FilterSet):
         label=_("Search"),
         method="filter_search",
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Title, organisation, reference")}
+            attrs={
+                "type": "search",
+                "placeholder": _("Title, organisation, reference, person"),
+            }
         ),
     )
     state = django_filters.ChoiceFilter(
@@ -105,10 +109,16 @@ class ApplicationFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # A person: any team member's name or address (a subquery, so that
+        # an application with two matching members is listed once).
+        people = TeamMember.objects.filter(
+            Q(user__full_name__icontains=value) | Q(user__email__icontains=value)
+        ).values("application_id")
         return queryset.filter(
             Q(title__icontains=value)
             | Q(organisation_name__icontains=value)
             | Q(reference__icontains=value)
+            | Q(pk__in=people)
         )
 
     def filter_theme(self, queryset, name, value):

@@ -453,6 +453,26 @@ def test_application_list_search_and_sort(organiser_client, call):
 
 
 @pytest.mark.django_db
+def test_application_list_search_finds_a_person_by_name_or_address(
+    organiser_client, call
+):
+    first = submitted(call, reference="AMI-0001", title="Bruit nocturne")
+    submitted(call, reference="AMI-0002", title="Livraisons")
+    member = TeamMemberFactory(application=first).user
+    member.full_name = "Camille Durand"
+    member.email = "camille.durand@asso-batignolles.fr"
+    member.save(update_fields=["full_name", "email"])
+    TeamMemberFactory(
+        application=first, user__full_name="Camille Martin"
+    )  # a second match in the same application: listed once
+    address = url("application_list", slug=call.slug)
+
+    assert list_refs(organiser_client.get(address, {"q": "durand"})) == ["AMI-0001"]
+    assert list_refs(organiser_client.get(address, {"q": "asso-batig"})) == ["AMI-0001"]
+    assert list_refs(organiser_client.get(address, {"q": "camille"})) == ["AMI-0001"]
+
+
+@pytest.mark.django_db
 def test_application_list_state_admissible_includes_later_stages(
     organiser_client, call
 ):

@@ -44,6 +44,12 @@ class WorkshopForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("The organisers who lead the workshop."),
     )
+    online_url = forms.URLField(
+        label=gettext_lazy("online link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
     reminders = forms.CharField(
         label=gettext_lazy("Reminders before the start"),
         required=False,

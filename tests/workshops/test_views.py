@@ -113,7 +113,7 @@ def test_my_workshops_shows_waiting_position(client, user):
     assert "position 2" in page
 
 
-# --- The online link window ---------------------------------------------------------
+# --- The online link window ------------------------------------------------
 
 
 def test_online_link_only_for_confirmed_from_30_minutes_before(
@@ -147,7 +147,7 @@ def test_online_link_only_for_confirmed_from_30_minutes_before(
         assert link not in client.get(detail(workshop)).content.decode()
 
 
-# --- Invitations -------------------------------------------------------------------------
+# --- Invitations ------------------------------------------------
 
 
 def test_bulk_invitation_and_team_answer(organiser_client, client):
@@ -182,7 +182,7 @@ def test_bulk_invitation_and_team_answer(organiser_client, client):
     assert (registration.seat, registration.project) == ("project", project)
 
 
-# --- Back office -----------------------------------------------------------------------
+# --- Back office ------------------------------------------------
 
 
 def form_data(room, **overrides):
@@ -343,7 +343,7 @@ def test_back_office_actions_refuse_non_organisers(client, user, settings):
     assert workshop.state == "draft"
 
 
-# --- Query counts at two sizes --------------------------------------------------------
+# --- Query counts at two sizes ------------------------------------------------
 
 
 @pytest.mark.parametrize("size", [2, 12])

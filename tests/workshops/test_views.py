@@ -373,3 +373,22 @@ def test_my_workshops_queries_do_not_grow(
     client.force_login(user)
     with django_assert_max_num_queries(12):
         assert client.get("/agenda/mes-ateliers/").status_code == 200
+
+
+def test_history_in_sentences_on_the_edit_page(organiser_client, organiser):
+    workshop = WorkshopFactory(capacity=1)
+    first = make_user("first@example.org", full_name="Inès Dupont")
+    second = make_user("second@example.org", full_name="Paul Martin")
+    registration = register(workshop, user=first)
+    register(workshop, user=second)
+    from workshops.services.registration import cancel_registration
+
+    cancel_registration(registration, actor=first)
+    page = organiser_client.get(f"/gestion/ateliers/{workshop.pk}/").content.decode()
+    assert "Paul Martin" in page
+    assert "workshop.promoted" not in page
+    from workshops.audit import workshop_history
+
+    sentences = [text for _event, text in workshop_history(workshop)]
+    assert len(sentences) == 4
+    assert all("workshop." not in text for text in sentences)

@@ -96,6 +96,10 @@ def answer_invitation(invitation, *, user, accept, now=None):
             target=invitation,
             before={"answer": before},
             after={"answer": invitation.answer},
+            data={
+                "workshop": invitation.workshop.slug,
+                "project": invitation.project.slug,
+            },
         )
         if accept:
             live = invitation.workshop.registrations.filter(

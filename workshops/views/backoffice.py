@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.permissions import organiser_required
 
+from ..audit import workshop_history
 from ..enums import WorkshopKind, WorkshopState
 from ..forms.workshop import InviteProjectsForm, RoomForm, WorkshopForm
 from ..models import Room, Workshop
@@ -121,6 +122,7 @@ def workshop_edit(request, pk):
             "invitations": stored.invitations.select_related("project").order_by(
                 "project__name"
             ),
+            "history": workshop_history(stored),
             "can_publish": stored.state == WorkshopState.DRAFT,
             "can_cancel": stored.state != WorkshopState.CANCELLED,
         },

@@ -159,7 +159,7 @@ def main(argv=None):
     run_all.CACHE_DIR.mkdir(parents=True, exist_ok=True)
     server = run_all.start_gunicorn(server_args, run_all.CACHE_DIR / "gunicorn.log")
     try:
-        run_all.wait_ready(server, args.port)
+        run_all.wait_ready(server, args.port, timeout=300)
         # Warm every worker (URLconf, templates) on the agenda first.
         for _ in range(4 * args.workers):
             run_all.loadclient.fetch("/agenda/", port=args.port)

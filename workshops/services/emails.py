@@ -78,6 +78,56 @@ def queue_workshop_email(template, *, key, user, workshop, attachments=(), **ext
     )
 
 
+# The waiting-list position is known only under the workshop's lock: the
+# email is rendered before with this marker, replaced at queue time.
+POSITION_MARKER = "\u2063position\u2063"
+
+
+def _prepare(template, *, user, workshop, attachments=(), **extra):
+    language, subject, body = _render(template, user, workshop, **extra)
+    return {
+        "kind": EmailKind.WORKSHOP,
+        "to": user.email,
+        "subject": subject,
+        "body": body,
+        "language": language,
+        "about": workshop.slug,
+        "attachments": list(attachments),
+    }
+
+
+def prepare_confirmation(user, workshop):
+    """The confirmation email of ``user`` at ``workshop``, rendered, not queued."""
+    return _prepare(
+        "confirmed",
+        user=user,
+        workshop=workshop,
+        attachments=[invitation_ics(workshop)],
+    )
+
+
+def prepare_waitlisted(user, workshop):
+    return _prepare(
+        "waitlisted", user=user, workshop=workshop, position=POSITION_MARKER
+    )
+
+
+def confirmation_key(registration):
+    return f"workshop-confirmed:{registration.pk}:{_stamp(registration.confirmed_at)}"
+
+
+def waitlisted_key(registration):
+    return f"workshop-waitlisted:{registration.pk}:{_stamp(registration.waitlisted_at)}"
+
+
+def queue_prepared(prepared, *, key, position=None):
+    """Queue an email rendered by ``prepare_*`` under ``key``."""
+    email = dict(prepared)
+    if position is not None:
+        email["body"] = email["body"].replace(POSITION_MARKER, str(position))
+    return queue_email(key=key, **email)
+
+
 def queue_confirmation(registration, *, promoted=False):
     template = "promoted" if promoted else "confirmed"
     return queue_workshop_email(

@@ -16,7 +16,7 @@ seat; so the seats free for kind K are
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,6 +63,25 @@ def seats_free(workshop, seat, confirmed_by_seat):
         other_reserved = workshop.project_seats
         other = confirmed_by_seat.get(Seat.PROJECT, 0)
     return max(0, workshop.capacity - mine - max(other_reserved, other))
+
+
+def seat_counts(workshop):
+    """({seat: confirmed}, waiting) of ``workshop``, in one query."""
+    rows = (
+        Registration.objects.filter(
+            workshop=workshop,
+            state__in=(RegistrationState.CONFIRMED, RegistrationState.WAITLISTED),
+        )
+        .values("state", "seat")
+        .annotate(n=Count("id"))
+    )
+    counts, waiting = {}, 0
+    for row in rows:
+        if row["state"] == RegistrationState.CONFIRMED:
+            counts[row["seat"]] = row["n"]
+        else:
+            waiting += row["n"]
+    return counts, waiting
 
 
 def confirmed_counts(workshop):
@@ -139,68 +158,111 @@ def register(workshop, *, user, project=None, now=None):
     Raises ``RegistrationError`` when registration is closed, the audience
     excludes the person, the account has no verified address, or the person
     already holds a live registration. A cancelled registration is reused.
+
+    Everything that does not depend on the seats left (checks, the person's
+    Project, both possible emails and the .ics) is prepared before the
+    workshop row is locked, so that the lock is held for a handful of short
+    statements only: 150 people registering at once wait for each other as
+    little as possible.
     """
+    stamp_inside = now is None
     now = now or timezone.now()
     if not user.is_authenticated or not has_verified_email(user):
         raise RegistrationError(
             _("Please verify your email address before registering.")
         )
-    with transaction.atomic():
-        workshop = _lock(workshop)
-        problem = registration_problem(workshop, now=now)
-        if problem:
-            raise RegistrationError(problem)
-        existing = (
-            Registration.objects.select_for_update()
-            .filter(workshop=workshop, user=user)
-            .first()
-        )
-        if existing is not None and existing.state in LIVE_STATES:
-            raise RegistrationError(_("You are already registered for this workshop."))
-        seat, project = _choose_seat(workshop, user, project)
-        free = seats_free(workshop, seat, confirmed_counts(workshop))
-        state = (
-            RegistrationState.CONFIRMED if free > 0 else RegistrationState.WAITLISTED
-        )
-        before = None
-        if existing is None:
-            registration = Registration(workshop=workshop, user=user, created_at=now)
-        else:
-            registration = existing
-            before = {"state": existing.state}
-            if state not in REGISTRATION_TRANSITIONS[existing.state]:
-                raise RegistrationError(_("This registration cannot change now."))
-        registration.workshop = workshop
-        registration.user = user
-        registration.project = project
-        registration.seat = seat
-        registration.state = state
-        registration.cancelled_at = None
-        registration.checked_in_at = None
-        if state == RegistrationState.CONFIRMED:
-            registration.confirmed_at = now
-            registration.waitlisted_at = None
-            registration.ics_sequence_sent = workshop.sequence
-        else:
-            registration.confirmed_at = None
-            registration.waitlisted_at = now
-        registration.save()
-        record_event(
-            "workshop.registered"
-            if state == RegistrationState.CONFIRMED
-            else "workshop.waitlisted",
-            actor=user,
-            target=registration,
-            before=before,
-            after={"state": state, "seat": seat},
-            data={"workshop": workshop.slug},
-        )
-        if state == RegistrationState.CONFIRMED:
-            emails.queue_confirmation(registration)
-        else:
-            emails.queue_waitlisted(
-                registration, position=waitlist_position(registration)
+    problem = registration_problem(workshop, now=now)
+    if problem:
+        raise RegistrationError(problem)
+    existing = Registration.objects.filter(workshop=workshop, user=user).first()
+    if existing is not None and existing.state in LIVE_STATES:
+        raise RegistrationError(_("You are already registered for this workshop."))
+    seat, project = _choose_seat(workshop, user, project)
+    confirmation = emails.prepare_confirmation(user, workshop)
+    waitlisted = emails.prepare_waitlisted(user, workshop)
+    try:
+        with transaction.atomic():
+            registration = _register_locked(
+                workshop,
+                user=user,
+                seat=seat,
+                project=project,
+                existing_id=existing.pk if existing is not None else None,
+                now=timezone.now() if stamp_inside else now,
+                prepared={
+                    RegistrationState.CONFIRMED: confirmation,
+                    RegistrationState.WAITLISTED: waitlisted,
+                },
             )
+    except IntegrityError as error:
+        # The same person twice at the same moment (a double click): the
+        # database keeps one row.
+        raise RegistrationError(
+            _("You are already registered for this workshop.")
+        ) from error
+    return registration
+
+
+def _register_locked(workshop, *, user, seat, project, existing_id, now, prepared):
+    locked = _lock(workshop)
+    problem = registration_problem(locked, now=now)
+    if problem:
+        raise RegistrationError(problem)
+    if locked.sequence != workshop.sequence:
+        # The workshop changed meanwhile: the prepared .ics is out of date.
+        workshop = locked
+        prepared = {
+            RegistrationState.CONFIRMED: emails.prepare_confirmation(user, locked),
+            RegistrationState.WAITLISTED: emails.prepare_waitlisted(user, locked),
+        }
+    counts, waiting = seat_counts(locked)
+    free = seats_free(locked, seat, counts)
+    state = RegistrationState.CONFIRMED if free > 0 else RegistrationState.WAITLISTED
+    before = None
+    if existing_id is None:
+        registration = Registration(workshop=locked, user=user, created_at=now)
+    else:
+        registration = Registration.objects.select_for_update().get(pk=existing_id)
+        if registration.state in LIVE_STATES:
+            raise RegistrationError(_("You are already registered for this workshop."))
+        before = {"state": registration.state}
+        if state not in REGISTRATION_TRANSITIONS[registration.state]:
+            raise RegistrationError(_("This registration cannot change now."))
+    registration.workshop = locked
+    registration.user = user
+    registration.project = project
+    registration.seat = seat
+    registration.state = state
+    registration.cancelled_at = None
+    registration.checked_in_at = None
+    if state == RegistrationState.CONFIRMED:
+        registration.confirmed_at = now
+        registration.waitlisted_at = None
+        registration.ics_sequence_sent = locked.sequence
+    else:
+        registration.confirmed_at = None
+        registration.waitlisted_at = now
+    registration.save()
+    record_event(
+        "workshop.registered"
+        if state == RegistrationState.CONFIRMED
+        else "workshop.waitlisted",
+        actor=user,
+        target=registration,
+        before=before,
+        after={"state": state, "seat": seat},
+        data={"workshop": locked.slug},
+    )
+    if state == RegistrationState.CONFIRMED:
+        emails.queue_prepared(
+            prepared[state], key=emails.confirmation_key(registration)
+        )
+    else:
+        emails.queue_prepared(
+            prepared[state],
+            key=emails.waitlisted_key(registration),
+            position=waiting + 1,
+        )
     return registration
 
 

@@ -8,9 +8,10 @@
    verified accounts, each with a session written by Django's SessionStore
    (no login form);
 3. serves the portal with gunicorn on 127.0.0.1:BENCH_PORT (as ``run_all``);
-4. fires ``--people`` POSTs to ``/agenda/<slug>/inscription/`` at once, one
+4. as a baseline, the same people GET the workshop's page at once; then they
+   fire ``--people`` POSTs to ``/agenda/<slug>/inscription/`` at once, one
    thread and one connection per person (real HTTP, CSRF cookie and header),
-   and prints p50, p95 and max of the response times;
+   and it prints p50, p95 and max of the response times;
 5. checks the outcome in the database: confirmed == capacity, every other
    person waitlisted, none lost. Target: p95 <= 300 ms.
 """
@@ -89,8 +90,9 @@ def prepare(*, people, capacity, out=print):
     return workshop, cookies
 
 
-def fire(path, cookies, *, port):
-    """POST ``path`` once per cookie, all at once; return latencies and statuses."""
+def fire(path, cookies, *, port, method="POST"):
+    """``method`` ``path`` once per cookie, all at once; return latencies and
+    statuses."""
     barrier = threading.Barrier(len(cookies))
     latencies = [0.0] * len(cookies)
     statuses = [0] * len(cookies)
@@ -101,7 +103,7 @@ def fire(path, cookies, *, port):
         barrier.wait()
         started = time.perf_counter()
         connection.request(
-            "POST",
+            method,
             path,
             body=b"",
             headers={
@@ -163,11 +165,23 @@ def main(argv=None):
         # Warm every worker (URLconf, templates) on the agenda first.
         for _ in range(4 * args.workers):
             run_all.loadclient.fetch("/agenda/", port=args.port)
+        # The baseline: the same people load the workshop's page at once (the
+        # same session, user and workshop queries, no lock, no write).
+        page = f"/agenda/{workshop.slug}/"
+        page_latencies, _page_statuses = fire(
+            page, cookies, port=args.port, method="GET"
+        )
         path = f"/agenda/{workshop.slug}/inscription/"
         latencies, statuses = fire(path, cookies, port=args.port)
     finally:
         run_all.stop_gunicorn(server)
 
+    page_timings = sorted(value * 1000 for value in page_latencies)
+    print(
+        f"{args.people} concurrent GET {page} (baseline): "
+        f"p50 {statistics.median(page_timings):.0f} ms · "
+        f"p95 {page_timings[max(0, round(0.95 * len(page_timings)) - 1)]:.0f} ms"
+    )
     timings = sorted(value * 1000 for value in latencies)
     p50 = statistics.median(timings)
     p95 = timings[max(0, round(0.95 * len(timings)) - 1)]

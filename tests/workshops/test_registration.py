@@ -51,6 +51,11 @@ def test_confirmed_while_seats_then_waitlisted_in_order():
         "workshop-waitlisted",
         "workshop-waitlisted",
     ]
+    fourth = OutgoingEmail.objects.get(
+        to=d.email, idempotency_key__startswith="workshop-waitlisted:"
+    )
+    assert "position 2" in fourth.body
+    assert "\u2063" not in fourth.body
 
 
 def test_confirmation_carries_an_ics_invitation():

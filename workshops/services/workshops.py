@@ -149,6 +149,8 @@ def update_workshop(workshop, *, facilitators=None, actor, now=None):
             and {u.pk for u in facilitators} != old_facilitators
         ):
             changed.append("facilitators")
+        if not changed:
+            return changed
         workshop.state = stored.state
         workshop.sequence = stored.sequence + 1
         workshop.updated_at = now

@@ -392,3 +392,29 @@ def test_history_in_sentences_on_the_edit_page(organiser_client, organiser):
     sentences = [text for _event, text in workshop_history(workshop)]
     assert len(sentences) == 4
     assert all("workshop." not in text for text in sentences)
+
+
+def test_hostile_form_input_gets_errors_not_500(organiser_client):
+    room = RoomFactory()
+    data = form_data(
+        room,
+        capacity="99999999999999999999",
+        starts_at="9999-99-99T99:99",
+        project_seats="-4",
+        reminders="999999999d, x" * 20,
+        online_url="javascript:alert(1)",
+        format="hybrid",
+    )
+    response = organiser_client.post("/gestion/ateliers/nouveau/", data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) >= {"capacity", "starts_at", "project_seats", "online_url"}
+    assert not Workshop.objects.exists()
+
+
+def test_unknown_workshop_answers_404(client, user):
+    client.force_login(user)
+    assert client.get("/agenda/nulle-part/").status_code == 404
+    response = client.post("/agenda/nulle-part/inscription/")
+    assert response.status_code == 404
+    assert client.post("/agenda/invitations/999999/repondre/").status_code == 404

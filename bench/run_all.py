@@ -609,6 +609,11 @@ def main(argv=None):
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument(
+        "--workshops",
+        action="store_true",
+        help="also run bench/calendar_feed.py and bench/workshop_registration.py",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit with 1 when a target is missed"
     )
     args = parser.parse_args(argv)
@@ -722,6 +727,8 @@ def main(argv=None):
         "memory": memory,
         "checks": [list(check) for check in checks],
     }
+    if args.workshops:
+        report["workshops"] = run_workshop_benches(args)
     (CACHE_DIR / "last-run.json").write_text(json.dumps(report, indent=2, default=str))
     (CACHE_DIR / "last-run.md").write_text(table)
     if errors:
@@ -729,6 +736,23 @@ def main(argv=None):
     if args.strict and not all(check[3] for check in checks):
         return 1
     return 0
+
+
+def run_workshop_benches(args):
+    """The workshops' benches, each in its own process once gunicorn is stopped
+    (the registration bench starts its own on the same port); return their
+    exit statuses."""
+    statuses = {}
+    for script, extra in (
+        ("calendar_feed.py", []),
+        ("workshop_registration.py", ["--port", str(args.port)]),
+    ):
+        print(f"\n== bench/{script}")
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / script), *extra], cwd=ROOT
+        )
+        statuses[script] = done.returncode
+    return statuses
 
 
 def print_phase(result):

@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "access.flush_api_usage",
         "schedule": 5 * 60,
     },
+    # Workshop reminders (7 days, 1 day, 2 hours before by default), once each.
+    "workshops-send-due-reminders": {
+        "task": "workshops.send_due_reminders",
+        "schedule": 5 * 60,
+    },
 }
 if UPSTREAM_SENSOR_API_URL:
     CELERY_BEAT_SCHEDULE["datasets-pull-upstream"] = {

@@ -1,0 +1,210 @@
+"""Time the registration endpoint under 150 concurrent registrations.
+
+    .venv/bin/python bench/workshop_registration.py [--people 150] [--capacity 30]
+
+1. makes the bench database ready (created and migrated when missing, as the
+   other benches do; the year of readings is not needed);
+2. creates a fresh published workshop of ``--capacity`` seats and ``--people``
+   verified accounts, each with a session written by Django's SessionStore
+   (no login form);
+3. serves the portal with gunicorn on 127.0.0.1:BENCH_PORT (as ``run_all``);
+4. as a baseline, the same people GET the workshop's page at once; then they
+   fire ``--people`` POSTs to ``/agenda/<slug>/inscription/`` at once, one
+   thread and one connection per person (real HTTP, CSRF cookie and header),
+   and it prints p50, p95 and max of the response times;
+5. checks the outcome in the database: confirmed == capacity, every other
+   person waitlisted, none lost. Target: p95 <= 300 ms.
+"""
+
+import argparse
+import http.client
+import os
+import secrets
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import load_year, run_all  # noqa: E402
+
+TARGET_P95_MS = 300
+
+
+def prepare(*, people, capacity, out=print):
+    """A fresh workshop and ``people`` accounts with their session cookies."""
+    import datetime
+    from importlib import import_module
+
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils import timezone
+
+    from portal.accounts.models import User
+    from workshops.models import Room, Workshop
+
+    run = secrets.token_hex(4)
+    room = Room.objects.create(
+        name=f"Bench {run}", address="16-20 rue des Batignolles", capacity=500
+    )
+    start = timezone.now() + datetime.timedelta(days=400 + secrets.randbelow(3000))
+    workshop = Workshop.objects.create(
+        slug=f"bench-{run}",
+        title=f"Bench {run}",
+        room=room,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        capacity=capacity,
+        registration_opens_at=timezone.now() - datetime.timedelta(days=1),
+        registration_closes_at=start,
+        state="published",
+    )
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    cookies = []
+    for n in range(people):
+        email = f"bench-{run}-{n}@example.org"
+        user = User.objects.create(email=email, full_name=f"Bench {n}")
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        store = store_class()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.save()
+        csrf = secrets.token_hex(16)  # 32 characters: a valid CSRF secret
+        cookies.append(
+            (
+                f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
+                f"{settings.CSRF_COOKIE_NAME}={csrf}",
+                csrf,
+            )
+        )
+    out(f"Workshop {workshop.slug}: {capacity} seats, {people} people")
+    return workshop, cookies
+
+
+def fire(path, cookies, *, port, method="POST"):
+    """``method`` ``path`` once per cookie, all at once; return latencies and
+    statuses."""
+    barrier = threading.Barrier(len(cookies))
+    latencies = [0.0] * len(cookies)
+    statuses = [0] * len(cookies)
+
+    def one(index, cookie, csrf):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.connect()
+        barrier.wait()
+        started = time.perf_counter()
+        connection.request(
+            method,
+            path,
+            body=b"",
+            headers={
+                "Cookie": cookie,
+                "X-CSRFToken": csrf,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Host": f"127.0.0.1:{port}",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        latencies[index] = time.perf_counter() - started
+        statuses[index] = response.status
+        connection.close()
+
+    threads = [
+        threading.Thread(target=one, args=(i, cookie, csrf))
+        for i, (cookie, csrf) in enumerate(cookies)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, statuses
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=150)
+    parser.add_argument("--capacity", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("BENCH_PORT", "8103"))
+    )
+    args = parser.parse_args(argv)
+    env = load_year.configure_environment()
+    load_year.ensure_database(env["DATABASE_URL"])
+    load_year.migrate(env)
+
+    import django
+
+    django.setup()
+    from workshops.models import Registration
+
+    workshop, cookies = prepare(people=args.people, capacity=args.capacity)
+    if not run_all.port_is_free(args.port):
+        sys.exit(f"Port {args.port} is in use: stop that server or set BENCH_PORT.")
+    server_args = SimpleNamespace(
+        port=args.port,
+        workers=args.workers,
+        worker_class="gthread",
+        threads=args.threads,
+    )
+    run_all.CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    server = run_all.start_gunicorn(server_args, run_all.CACHE_DIR / "gunicorn.log")
+    try:
+        run_all.wait_ready(server, args.port, timeout=300)
+        # Warm every worker (URLconf, templates) on the agenda first.
+        for _ in range(4 * args.workers):
+            run_all.loadclient.fetch("/agenda/", port=args.port)
+        # The baseline: the same people load the workshop's page at once (the
+        # same session, user and workshop queries, no lock, no write).
+        page = f"/agenda/{workshop.slug}/"
+        page_latencies, _page_statuses = fire(
+            page, cookies, port=args.port, method="GET"
+        )
+        path = f"/agenda/{workshop.slug}/inscription/"
+        latencies, statuses = fire(path, cookies, port=args.port)
+    finally:
+        run_all.stop_gunicorn(server)
+
+    page_timings = sorted(value * 1000 for value in page_latencies)
+    print(
+        f"{args.people} concurrent GET {page} (baseline): "
+        f"p50 {statistics.median(page_timings):.0f} ms · "
+        f"p95 {page_timings[max(0, round(0.95 * len(page_timings)) - 1)]:.0f} ms"
+    )
+    timings = sorted(value * 1000 for value in latencies)
+    p50 = statistics.median(timings)
+    p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
+    states = list(
+        Registration.objects.filter(workshop=workshop).values_list("state", flat=True)
+    )
+    confirmed = states.count("confirmed")
+    waiting = states.count("waitlisted")
+    print(
+        f"{args.people} concurrent POST {path} on {args.workers} gthread workers "
+        f"x {args.threads} threads"
+    )
+    print(f"  p50 {p50:.0f} ms · p95 {p95:.0f} ms · max {timings[-1]:.0f} ms")
+    print(f"  statuses: { {s: statuses.count(s) for s in sorted(set(statuses))} }")
+    print(f"  confirmed {confirmed} / {args.capacity}, waitlisted {waiting}")
+    ok_db = confirmed == min(args.capacity, args.people) and (
+        confirmed + waiting == args.people
+    )
+    print(f"  {'PASS' if ok_db else 'FAIL'}: capacity held, none lost")
+    verdict = p95 <= TARGET_P95_MS
+    print(f"  {'PASS' if verdict else 'FAIL'}: target p95 <= {TARGET_P95_MS} ms")
+    return 0 if ok_db else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

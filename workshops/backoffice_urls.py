@@ -1,4 +1,55 @@
 """The workshops' and DemoDays' back office, under ``/gestion/ateliers/``."""
 
+from django.urls import path
+
+from .views import demoday_backoffice as demoday_bo
+
 app_name = "workshops_bo"
 urlpatterns = []
+
+# --- DemoDay (wdemo) ---
+urlpatterns += [
+    path("demodays/", demoday_bo.demoday_list, name="demoday_list"),
+    path("demodays/nouveau/", demoday_bo.demoday_create, name="demoday_create"),
+    path("demodays/<slug:slug>/", demoday_bo.demoday_detail, name="demoday"),
+    path(
+        "demodays/<slug:slug>/modifier/", demoday_bo.demoday_edit, name="demoday_edit"
+    ),
+    path(
+        "demodays/<slug:slug>/sessions/nouvelle/",
+        demoday_bo.session_edit,
+        name="demoday_session_create",
+    ),
+    path(
+        "demodays/<slug:slug>/sessions/<slug:session_slug>/",
+        demoday_bo.session_edit,
+        name="demoday_session_edit",
+    ),
+    path(
+        "demodays/<slug:slug>/ordre-de-passage/",
+        demoday_bo.running_order,
+        name="demoday_order",
+    ),
+    path(
+        "demodays/<slug:slug>/ordre-de-passage/tirage/",
+        demoday_bo.draw,
+        name="demoday_draw",
+    ),
+    path(
+        "demodays/<slug:slug>/ordre-de-passage/publier/",
+        demoday_bo.publish_order,
+        name="demoday_order_publish",
+    ),
+    path("demodays/<slug:slug>/jury/", demoday_bo.jury, name="demoday_jury"),
+    path(
+        "demodays/<slug:slug>/jury/<int:pk>/retirer/",
+        demoday_bo.juror_remove,
+        name="demoday_juror_remove",
+    ),
+    path("demodays/<slug:slug>/resultats/", demoday_bo.results, name="demoday_results"),
+    path(
+        "demodays/<slug:slug>/resultats/publier/",
+        demoday_bo.results_publish,
+        name="demoday_results_publish",
+    ),
+]

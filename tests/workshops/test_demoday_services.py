@@ -416,7 +416,7 @@ def test_results_publication_counts_votes_and_feeds_the_project_page(
     published, organiser
 ):
     demoday, sessions, projects = published
-    for index, slug in enumerate(["pmr", "pmr", "livraisons"]):
+    for slug in ["pmr", "pmr", "livraisons"]:
         voter = UserFactory()
         check_in(sessions[0], voter)
         cast_vote(demoday, projects[slug], user=voter, now=DURING)

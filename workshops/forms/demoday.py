@@ -122,6 +122,12 @@ class SessionForm(DateRangeMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = Room.objects.order_by("name", "id")
 
+    def _get_validation_exclusions(self):
+        # The view sets kind, DemoDay and state on the instance: the room's
+        # exclusion constraint (whose condition reads the state) is then
+        # checked here and its message shown on the form.
+        return super()._get_validation_exclusions() - {"state", "kind", "demoday"}
+
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")

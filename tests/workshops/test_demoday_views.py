@@ -286,7 +286,8 @@ def test_programme_published_shows_timetable_seed_and_snippet(client, published)
     assert snippet == (
         "import random\n\n"
         "seed = 'batignolles-2026'\n"
-        "projects = sorted(['bruit-nocturne', 'commerces', 'eclairage', 'livraisons', 'pmr'])\n"
+        "projects = sorted(['bruit-nocturne', 'commerces', 'eclairage', "
+        "'livraisons', 'pmr'])\n"
         "random.Random(seed).shuffle(projects)\n"
         "print(projects)"
     )
@@ -496,3 +497,138 @@ def test_jury_project_not_pitching_404(client, published, juror):
         kwargs={"slug": published.slug, "project_slug": "arrete"},
     )
     assert client.get(url).status_code == 404
+
+
+def run_snippet(snippet):
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(snippet, {})  # noqa: S102 - the published snippet re-runs the draw
+    return out.getvalue().strip()
+
+
+def test_plan_form_grouped_by_theme_and_published_snippet(organiser_client, demoday):
+    order_url = reverse("workshops_bo:demoday_order", kwargs={"slug": demoday.slug})
+    projects = list(demoday.plan.projects.order_by("slug"))
+    response = organiser_client.post(
+        order_url,
+        {
+            "projects": [p.pk for p in projects],
+            "pitch_minutes": "6",
+            "questions_minutes": "4",
+            "break_every": "2",
+            "break_minutes": "15",
+            "group_by_theme": "on",
+        },
+    )
+    assert response.status_code == 302
+    organiser_client.post(
+        reverse("workshops_bo:demoday_draw", kwargs={"slug": demoday.slug}),
+        {"seed": SEED},
+    )
+    organiser_client.post(
+        reverse("workshops_bo:demoday_order_publish", kwargs={"slug": demoday.slug})
+    )
+    rows = list(
+        Slot.objects.order_by("position").values_list(
+            "position", "kind", "project__slug", "starts_at"
+        )
+    )
+    assert rows == [
+        (1, "pitch", "bruit-nocturne", paris(2027, 2, 4, 14, 0)),
+        (2, "pitch", "eclairage", paris(2027, 2, 4, 14, 10)),
+        (3, "break", None, paris(2027, 2, 4, 14, 20)),
+        (4, "pitch", "commerces", paris(2027, 2, 4, 14, 35)),
+        (5, "pitch", "livraisons", paris(2027, 2, 4, 14, 45)),
+        (6, "break", None, paris(2027, 2, 4, 14, 55)),
+        (7, "pitch", "pmr", paris(2027, 2, 4, 15, 10)),
+    ]
+    page = organiser_client.get(
+        reverse("workshops:demoday", kwargs={"slug": demoday.slug})
+    )
+    assert run_snippet(page.context["snippet"]) == (
+        "['bruit-nocturne', 'eclairage', 'commerces', 'livraisons', 'pmr']"
+    )
+
+
+def test_plan_form_hostile_numbers_refused(organiser_client, demoday):
+    order_url = reverse("workshops_bo:demoday_order", kwargs={"slug": demoday.slug})
+    response = organiser_client.post(
+        order_url,
+        {
+            "pitch_minutes": "99999999999999999999",
+            "questions_minutes": "-3",
+            "break_every": "abc",
+            "break_minutes": "1e9",
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors.keys() == {
+        "pitch_minutes",
+        "questions_minutes",
+        "break_every",
+        "break_minutes",
+    }
+
+
+def test_changing_the_plan_forgets_the_draw(organiser_client, demoday, organiser):
+    draw_running_order(demoday, seed=SEED, actor=organiser)
+    organiser_client.post(
+        reverse("workshops_bo:demoday_order", kwargs={"slug": demoday.slug}),
+        {
+            "projects": [demoday.plan.projects.get(slug="pmr").pk],
+            "pitch_minutes": "5",
+            "questions_minutes": "3",
+            "break_every": "0",
+            "break_minutes": "10",
+        },
+    )
+    demoday.refresh_from_db()
+    assert (demoday.draw_seed, Slot.objects.count()) == ("", 0)
+
+
+def test_session_cannot_move_once_the_order_is_published(organiser_client, published):
+    session = published.sessions.get()
+    url = reverse(
+        "workshops_bo:demoday_session_edit",
+        kwargs={"slug": published.slug, "session_slug": session.slug},
+    )
+    response = organiser_client.post(
+        url,
+        {
+            "slug": session.slug,
+            "title": session.title,
+            "room": session.room.pk,
+            "starts_at": "2027-02-04T15:00",
+            "ends_at": "2027-02-04T17:00",
+            "capacity": "30",
+            "registration_opens_at": "2027-01-04T09:00",
+            "registration_closes_at": "2027-02-04T15:00",
+            "published": "on",
+        },
+    )
+    assert response.status_code == 400
+    session.refresh_from_db()
+    assert session.starts_at == paris(2027, 2, 4, 14)
+
+
+def test_programme_queries_do_not_grow(client, organiser, django_assert_num_queries):
+    small_dd, _s, _p = make_demoday(organiser, slug="dd-small")
+    draw_running_order(small_dd, seed=SEED, actor=organiser)
+    publish_running_order(small_dd, actor=organiser)
+    big_dd, _s, _p = make_demoday(organiser, slug="dd-big", sessions=3)
+    from tests.datasets.conftest import make_project
+
+    for index in range(6):
+        extra = make_project(UserFactory(), f"Extra {index}", call=big_dd.call)
+        big_dd.plan.projects.add(extra)
+    draw_running_order(big_dd, seed=SEED, actor=organiser)
+    publish_running_order(big_dd, actor=organiser)
+    url = reverse("workshops:demoday", kwargs={"slug": "dd-small"})
+    with django_assert_num_queries(6) as small:
+        client.get(url)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("workshops:demoday", kwargs={"slug": "dd-big"}))
+    assert response.content.decode().count("–") >= 11 + 3

@@ -127,15 +127,33 @@ def plan_for(demoday):
     return plan
 
 
+def _clear_draw(demoday):
+    """Forget an unpublished draw whose inputs changed: it must be drawn again."""
+    if Slot.objects.filter(session__demoday=demoday).exists() or demoday.draw_seed:
+        Slot.objects.filter(session__demoday=demoday).delete()
+        demoday.draw_seed = ""
+        demoday.save(update_fields=["draw_seed"])
+
+
 def save_session(demoday, session=None, *, fields, published, actor):
     """Create (``session`` None) or change a session of ``demoday``: a
     ``Workshop`` of kind DemoDay session, open to everyone.
 
     ``published`` puts it on the agenda (a published session stays published).
-    Raises ``DemoDayError`` when the room is already booked at that time.
-    Records ``demoday.session_saved``.
+    A new session or new times forget an unpublished draw; once the running
+    order is published, sessions are neither added nor moved. Raises
+    ``DemoDayError`` when the room is already booked at that time. Records
+    ``demoday.session_saved``.
     """
     creating = session is None
+    moved = creating or any(
+        name in fields and fields[name] != getattr(session, name)
+        for name in ("starts_at", "ends_at")
+    )
+    if moved and demoday.order_published_at:
+        raise DemoDayError(
+            _("The running order is published: sessions are no longer added or moved.")
+        )
     if creating:
         session = Workshop(
             kind=WorkshopKind.DEMODAY_SESSION, demoday=demoday, call=demoday.call
@@ -155,6 +173,8 @@ def save_session(demoday, session=None, *, fields, published, actor):
     try:
         with transaction.atomic():
             session.save()
+            if moved:
+                _clear_draw(demoday)
             record_event(
                 "demoday.session_saved",
                 actor=actor,
@@ -194,6 +214,7 @@ def save_plan(demoday, *, projects, settings, actor):
         plan.break_minutes = settings["break_minutes"]
         plan.save(update_fields=["break_every", "break_minutes"])
         plan.projects.set(projects)
+        _clear_draw(demoday)
         record_event(
             "demoday.plan_saved",
             actor=actor,

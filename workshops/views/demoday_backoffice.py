@@ -141,7 +141,9 @@ def session_edit(request, slug, session_slug=None):
         try:
             save_session(
                 demoday,
-                None if session_slug is None else session,
+                # The form changed ``session`` in place: the service compares
+                # with the stored row.
+                None if session_slug is None else Workshop.objects.get(pk=session.pk),
                 fields={k: form.cleaned_data[k] for k in SESSION_FIELDS},
                 published=form.cleaned_data["published"],
                 actor=request.user,

@@ -632,3 +632,24 @@ def test_programme_queries_do_not_grow(client, organiser, django_assert_num_quer
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(reverse("workshops:demoday", kwargs={"slug": "dd-big"}))
     assert response.content.decode().count("–") >= 11 + 3
+
+
+def test_publishing_renders_the_pdf_in_the_worker(
+    client, demoday, organiser, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from workshops.services.demoday_pdf import _cache_key
+
+    draw_running_order(demoday, seed=SEED, actor=organiser)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        publish_running_order(demoday, actor=organiser)
+    assert len(callbacks) == 1
+    demoday.refresh_from_db()
+    cached = cache.get(_cache_key(demoday, "fr"))
+    assert cached.startswith(b"%PDF")
+    assert cache.get(_cache_key(demoday, "en")).startswith(b"%PDF")
+    response = client.get(
+        reverse("workshops:demoday_pdf", kwargs={"slug": demoday.slug})
+    )
+    assert response.content == cached

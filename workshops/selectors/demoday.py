@@ -1,6 +1,7 @@
 """Reads of the DemoDay: the public programme, jury totals, results."""
 
 from django.db.models import Prefetch
+from django.urls import NoReverseMatch, reverse
 
 from applications.jury.calculations import mean, weighted_score
 
@@ -116,3 +117,43 @@ def sessions_with_slots(demoday):
         )
         .order_by("starts_at", "id")
     )
+
+
+def reverse_or_none(name, *args):
+    """The URL of ``name`` or None while the page does not exist in this build
+    (``projects:detail`` and ``workshops:detail`` come from other branches)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def timetable_context(demoday):
+    """The sessions and their slots as the programme page and its PDF show
+    them, with the links that exist in this build."""
+    sessions = programme_sessions(demoday)
+    rows = []
+    for session in sessions:
+        slots = list(session.slots.all()) if demoday.order_published_at else []
+        rows.append(
+            {
+                "session": session,
+                "register_url": reverse_or_none("workshops:detail", session.slug),
+                "slots": [
+                    {
+                        "slot": slot,
+                        "project_url": reverse_or_none(
+                            "projects:detail", slot.project.slug
+                        )
+                        if slot.project
+                        else None,
+                    }
+                    for slot in slots
+                ],
+            }
+        )
+    return {
+        "demoday": demoday,
+        "sessions": rows,
+        "order_published": demoday.order_published_at is not None,
+    }

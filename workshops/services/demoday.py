@@ -13,6 +13,7 @@ from portal.audit.services import record_event
 from ..draw import TimetableOverflow, draw_order, plan_timetable
 from ..enums import SlotKind, WorkshopKind, WorkshopState
 from ..models import DemoDay, DemoDayCriterion, DemoDayPlan, Slot, Workshop
+from ..tasks import render_demoday_programme_task
 
 DEMODAY_FIELDS = (
     "slug",
@@ -334,7 +335,8 @@ def publish_running_order(demoday, *, actor, now=None):
     """Publish the drawn running order (it no longer changes).
 
     Raises ``DemoDayError`` when nothing is drawn or it is already published.
-    Records ``demoday.order_published``.
+    Records ``demoday.order_published``; the timetable's PDF is then rendered
+    in the worker.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -353,5 +355,8 @@ def publish_running_order(demoday, *, actor, now=None):
             actor=actor,
             target=demoday,
             data={"seed": demoday.draw_seed},
+        )
+        transaction.on_commit(
+            lambda: render_demoday_programme_task.delay(demoday_id=demoday.pk)
         )
     return demoday

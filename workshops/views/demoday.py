@@ -5,15 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from weasyprint import HTML
 
 from applications.enums import Theme
-from applications.pdf import PDF_BASE_URL, StaticFilesURLFetcher
 
 from ..draw import THEME_ORDER
 from ..forms.demoday import PitchScoreForm, VoteForm
@@ -21,6 +17,7 @@ from ..models import PitchScore, Vote
 from ..permissions_demoday import can_score_pitches, is_demoday_juror
 from ..selectors import demoday as selectors
 from ..services.demoday import DemoDayError, draw_inputs
+from ..services.demoday_pdf import programme_pdf_bytes
 from ..services.demoday_results import (
     NOT_APPLICABLE,
     VoteError,
@@ -30,15 +27,6 @@ from ..services.demoday_results import (
     record_pitch_scores,
     voting_is_open,
 )
-
-
-def reverse_or_none(name, *args):
-    """The URL of ``name`` or None while the page does not exist in this build
-    (``projects:detail`` and ``workshops:detail`` come from other branches)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _public_demoday(slug):
@@ -66,39 +54,10 @@ def draw_snippet(demoday):
     return "\n".join(lines)
 
 
-def _timetable_context(demoday):
-    sessions = selectors.programme_sessions(demoday)
-    rows = []
-    for session in sessions:
-        slots = list(session.slots.all()) if demoday.order_published_at else []
-        rows.append(
-            {
-                "session": session,
-                "register_url": reverse_or_none("workshops:detail", session.slug),
-                "slots": [
-                    {
-                        "slot": slot,
-                        "project_url": reverse_or_none(
-                            "projects:detail", slot.project.slug
-                        )
-                        if slot.project
-                        else None,
-                    }
-                    for slot in slots
-                ],
-            }
-        )
-    return {
-        "demoday": demoday,
-        "sessions": rows,
-        "order_published": demoday.order_published_at is not None,
-    }
-
-
 @require_GET
 def programme(request, slug):
     demoday = _public_demoday(slug)
-    context = _timetable_context(demoday)
+    context = selectors.timetable_context(demoday)
     if demoday.order_published_at:
         context["snippet"] = draw_snippet(demoday)
         context["themes"] = [(value, label) for value, label in Theme.choices]
@@ -112,14 +71,7 @@ def programme_pdf(request, slug):
     demoday = _public_demoday(slug)
     if not demoday.order_published_at:
         raise Http404
-    html = render_to_string(
-        "pdf/demoday_programme.html", _timetable_context(demoday), request=request
-    )
-    pdf = HTML(
-        string=html,
-        base_url=PDF_BASE_URL,
-        url_fetcher=StaticFilesURLFetcher(),
-    ).write_pdf()
+    pdf = programme_pdf_bytes(demoday, language=translation.get_language())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{demoday.slug}.pdf"'
     return response
@@ -173,7 +125,7 @@ def results(request, slug):
             rows.append(
                 {
                     "result": result,
-                    "project_url": reverse_or_none(
+                    "project_url": selectors.reverse_or_none(
                         "projects:detail", result.project.slug
                     ),
                 }

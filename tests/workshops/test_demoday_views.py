@@ -653,3 +653,16 @@ def test_publishing_renders_the_pdf_in_the_worker(
         reverse("workshops:demoday_pdf", kwargs={"slug": demoday.slug})
     )
     assert response.content == cached
+
+
+def test_backoffice_detail_history_in_sentences(organiser_client, published):
+    page = organiser_client.get(
+        "/en" + reverse("workshops_bo:demoday", kwargs={"slug": published.slug})
+    )
+    history = [sentence for _event, sentence in page.context["history"]]
+    assert history == [
+        "Running order published",
+        "Running order drawn",
+        "DemoDay created",
+    ]
+    assert "demoday.order_drawn" not in page.content.decode()

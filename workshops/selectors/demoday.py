@@ -157,3 +157,23 @@ def timetable_context(demoday):
         "sessions": rows,
         "order_published": demoday.order_published_at is not None,
     }
+
+
+def demoday_history(demoday, *, limit=30):
+    """Return the DemoDay's latest audit events as ``(event, sentence)``, newest
+    first: people read sentences, never event codes."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from portal.audit.models import AuditEvent
+
+    from ..services.demoday import AUDIT_LABELS
+
+    events = (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(DemoDay),
+            target_id=str(demoday.pk),
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [(event, str(AUDIT_LABELS.get(event.verb, event.verb))) for event in events]

@@ -115,7 +115,7 @@ def demoday_detail(request, slug):
         {
             "demoday": demoday,
             "sessions": sessions,
-            "slots": selectors.pitch_slots(demoday),
+            "history": selectors.demoday_history(demoday),
         },
     )
 

@@ -41,6 +41,7 @@ urlpatterns += [
         name="demoday_order_publish",
     ),
     path("demodays/<slug:slug>/jury/", demoday_bo.jury, name="demoday_jury"),
+    path("demodays/<slug:slug>/grille/", demoday_bo.grid, name="demoday_grid"),
     path(
         "demodays/<slug:slug>/jury/<int:pk>/retirer/",
         demoday_bo.juror_remove,

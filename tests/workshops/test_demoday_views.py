@@ -74,6 +74,7 @@ BO_GET = [
     ("workshops_bo:demoday_session_create", True),
     ("workshops_bo:demoday_order", True),
     ("workshops_bo:demoday_jury", True),
+    ("workshops_bo:demoday_grid", True),
     ("workshops_bo:demoday_results", True),
 ]
 BO_POST = [
@@ -666,3 +667,43 @@ def test_backoffice_detail_history_in_sentences(organiser_client, published):
         "DemoDay created",
     ]
     assert "demoday.order_drawn" not in page.content.decode()
+
+
+def grid_post(rows):
+    data = {
+        "criteria-TOTAL_FORMS": str(len(rows)),
+        "criteria-INITIAL_FORMS": "0",
+        "criteria-MIN_NUM_FORMS": "0",
+        "criteria-MAX_NUM_FORMS": "1000",
+    }
+    for index, (key, label, weight) in enumerate(rows):
+        data[f"criteria-{index}-key"] = key
+        data[f"criteria-{index}-label_fr"] = label
+        data[f"criteria-{index}-weight"] = weight
+    return data
+
+
+def test_grid_edit_then_locked_once_scored(organiser_client, published, juror):
+    url = reverse("workshops_bo:demoday_grid", kwargs={"slug": published.slug})
+    response = organiser_client.post(
+        url, grid_post([("impact", "Impact", "60"), ("clarte", "Clarté", "40")])
+    )
+    assert response.status_code == 302
+    assert list(published.criteria.values_list("key", "weight", "scale_max")) == [
+        ("impact", 60, 5),
+        ("clarte", 40, 5),
+    ]
+    hostile = organiser_client.post(url, grid_post([("x", "X", "99999999999999")]))
+    assert hostile.status_code == 400
+    assert published.criteria.count() == 2
+    pmr = published.plan.projects.get(slug="pmr")
+    from workshops.services.demoday_results import record_pitch_scores
+
+    record_pitch_scores(
+        published, pmr, juror=juror, scores={published.criteria.first().pk: 4}
+    )
+    organiser_client.post(url, grid_post([("autre", "Autre", "10")]))
+    assert list(published.criteria.values_list("key", flat=True)) == [
+        "impact",
+        "clarte",
+    ]

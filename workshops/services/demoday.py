@@ -57,6 +57,7 @@ AUDIT_LABELS = {
     "demoday.plan_saved": _("Running-order settings saved"),
     "demoday.order_drawn": _("Running order drawn"),
     "demoday.order_published": _("Running order published"),
+    "demoday.grid_saved": _("DemoDay grid saved"),
     "demoday.juror_added": _("DemoDay juror named"),
     "demoday.juror_removed": _("DemoDay juror removed"),
     "demoday.pitch_scored": _("Pitch scored"),

@@ -10,6 +10,7 @@ from portal.audit.services import record_event
 from ..enums import SlotKind
 from ..models import (
     DemoDay,
+    DemoDayCriterion,
     DemoDayJuror,
     DemoDayResult,
     PitchScore,
@@ -266,3 +267,38 @@ def publish_results(demoday, *, actor, now=None):
         demoday.save(update_fields=["results_published_at"])
         record_event("demoday.results_published", actor=actor, target=demoday)
     return demoday
+
+
+def save_demoday_grid(demoday, *, criteria, actor):
+    """Replace the DemoDay's grid with ``criteria`` (dicts of ``key``,
+    ``label_fr``, ``label_en``, ``weight``; each scored 0-5).
+
+    Refused once a juror has scored: the grid is then locked, as the jury's.
+    Records ``demoday.grid_saved``.
+    """
+    with transaction.atomic():
+        DemoDay.objects.select_for_update().get(pk=demoday.pk)
+        if PitchScore.objects.filter(demoday=demoday).exists():
+            raise DemoDayError(
+                _("Jurors have already scored with this grid: it can no longer change.")
+            )
+        before = list(demoday.criteria.values("key", "label_fr", "label_en", "weight"))
+        demoday.criteria.all().delete()
+        DemoDayCriterion.objects.bulk_create(
+            DemoDayCriterion(
+                demoday=demoday,
+                key=item["key"],
+                label_fr=item["label_fr"],
+                label_en=item.get("label_en", ""),
+                weight=item["weight"],
+                position=position,
+            )
+            for position, item in enumerate(criteria)
+        )
+        record_event(
+            "demoday.grid_saved",
+            actor=actor,
+            target=demoday,
+            before={"criteria": before},
+            after={"criteria": list(criteria)},
+        )

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from applications.backoffice_forms import GridFormSet
 from portal.accounts.permissions import organiser_required
 from portal.charts import chart, dataset
 
@@ -37,6 +38,7 @@ from ..services.demoday_results import (
     add_juror,
     publish_results,
     remove_juror,
+    save_demoday_grid,
     save_results,
     vote_counts,
 )
@@ -270,6 +272,43 @@ def jury(request, slug):
             "criteria": list(demoday.criteria.all()),
         },
         status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@organiser_required
+def grid(request, slug):
+    demoday = get_object_or_404(DemoDay, slug=slug)
+    criteria = list(demoday.criteria.all())
+    locked = demoday.pitch_scores.exists()
+    if request.method == "POST" and not locked:
+        formset = GridFormSet(request.POST, prefix="criteria")
+        if formset.is_valid():
+            try:
+                save_demoday_grid(demoday, criteria=formset.grid(), actor=request.user)
+            except DemoDayError as exc:
+                messages.error(request, exc.messages[0])
+            else:
+                messages.success(request, _("The grid is saved."))
+                return redirect("workshops_bo:demoday_jury", slug=demoday.slug)
+    else:
+        formset = GridFormSet(
+            prefix="criteria",
+            initial=[
+                {
+                    "key": c.key,
+                    "label_fr": c.label_fr,
+                    "label_en": c.label_en,
+                    "weight": c.weight,
+                }
+                for c in criteria
+            ],
+        )
+    return render(
+        request,
+        "workshops/backoffice/demoday_grid.html",
+        {"demoday": demoday, "formset": formset, "locked": locked},
+        status=400 if request.method == "POST" and not locked else 200,
     )
 
 

@@ -2,7 +2,7 @@
 
 import rules
 
-from portal.accounts.permissions import is_authenticated, is_organiser
+from portal.accounts.permissions import is_authenticated
 
 
 @rules.predicate
@@ -24,5 +24,3 @@ def order_is_published(user, demoday):
 
 # A juror scores once the running order is out, until the results are.
 can_score_pitches = is_demoday_juror & order_is_published & ~results_are_published
-# Results: everyone once published, organisers always (the back office).
-can_see_results = results_are_published | is_organiser

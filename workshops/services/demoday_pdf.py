@@ -33,7 +33,8 @@ def programme_pdf_bytes(demoday, *, language):
     if pdf is None:
         with translation.override(language):
             html = render_to_string(
-                "pdf/demoday_programme.html", timetable_context(demoday)
+                "pdf/demoday_programme.html",
+                {**timetable_context(demoday), "LANGUAGE_CODE": language},
             )
         pdf = HTML(
             string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesURLFetcher()

@@ -730,3 +730,146 @@ class DemoDayResult(models.Model):
 
     def __str__(self):
         return f"{self.project_id} @ {self.demoday_id}"
+
+
+# --- DemoDay: running order, jury scoring (wdemo) ------------------------------
+
+
+class DemoDayPlan(models.Model):
+    """How the DemoDay's running order is built, beside the DemoDay's own
+    pitch and questions lengths: which Projects pitch, and the breaks."""
+
+    demoday = models.OneToOneField(
+        DemoDay, on_delete=models.CASCADE, related_name="plan"
+    )
+    projects = models.ManyToManyField(
+        "applications.Project",
+        related_name="+",
+        blank=True,
+        verbose_name=_("projects that pitch"),
+    )
+    # A break after every N pitches of a session (0: no break).
+    break_every = models.PositiveSmallIntegerField(
+        _("a break after every N pitches"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+    )
+    break_minutes = models.PositiveSmallIntegerField(
+        _("break length (minutes)"), default=10, validators=[MaxValueValidator(120)]
+    )
+
+    class Meta:
+        verbose_name = _("running-order settings")
+        verbose_name_plural = _("running-order settings")
+
+    def __str__(self):
+        return f"plan {self.demoday_id}"
+
+
+class DemoDayJuror(models.Model):
+    """A person the organiser names to score the DemoDay's pitches."""
+
+    demoday = models.ForeignKey(
+        DemoDay, on_delete=models.CASCADE, related_name="jurors"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="demoday_juries",
+        verbose_name=_("juror"),
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("DemoDay juror")
+        verbose_name_plural = _("DemoDay jurors")
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demoday", "user"], name="demoday_juror_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.demoday_id}"
+
+
+class DemoDayCriterion(models.Model):
+    """One criterion of the DemoDay's pitch grid (scored 0 to ``scale_max``).
+
+    The jury's ``Grid`` belongs to a call and its latest version is the call's
+    current grid, so a DemoDay grid there would replace the applications' one;
+    the criteria live here and the jury's arithmetic (``weighted_score``) is
+    reused as is.
+    """
+
+    demoday = models.ForeignKey(
+        DemoDay, on_delete=models.CASCADE, related_name="criteria"
+    )
+    key = models.SlugField(_("identifier"), max_length=60)
+    label_fr = models.CharField(_("label (French)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), validators=[MaxValueValidator(100)]
+    )
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("DemoDay criterion")
+        verbose_name_plural = _("DemoDay criteria")
+        ordering = ["demoday", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["demoday", "key"], name="demoday_criterion_key_once"
+            )
+        ]
+
+    def __str__(self):
+        return self.label_fr
+
+    @property
+    def label(self):
+        if get_language() == "en" and self.label_en:
+            return self.label_en
+        return self.label_fr
+
+
+class PitchScore(models.Model):
+    """A DemoDay juror's score of one criterion for one pitch: a value, or
+    "not applicable" (left out of the total, never counted as zero)."""
+
+    demoday = models.ForeignKey(
+        DemoDay, on_delete=models.CASCADE, related_name="pitch_scores"
+    )
+    juror = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    project = models.ForeignKey(
+        "applications.Project", on_delete=models.PROTECT, related_name="+"
+    )
+    criterion = models.ForeignKey(
+        DemoDayCriterion, on_delete=models.PROTECT, related_name="scores"
+    )
+    value = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pitch score")
+        verbose_name_plural = _("pitch scores")
+        ordering = ["demoday", "project", "juror", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["juror", "project", "criterion"],
+                name="pitch_score_once_per_criterion",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_applicable=True, value__isnull=True)
+                | Q(not_applicable=False, value__isnull=False),
+                name="pitch_score_value_or_not_applicable",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.juror_id} {self.project_id} {self.criterion_id}"

@@ -1,6 +1,7 @@
-"""Celery tasks of the workshops: thin, safe to run twice."""
+"""Celery tasks of the workshops and the DemoDay: thin, take ids, safe twice."""
 
 from celery import shared_task
+from django.conf import settings
 
 from .services.reminders import send_due_reminders
 
@@ -9,3 +10,22 @@ from .services.reminders import send_due_reminders
 def send_due_reminders_task():
     """Beat, every five minutes: the reminders that fell due."""
     return send_due_reminders()
+
+
+# --- DemoDay ---
+
+
+@shared_task(name="workshops.render_demoday_programme")
+def render_demoday_programme_task(*, demoday_id):
+    """Render the published timetable's PDF in each language into the cache,
+    so that the public download never waits for WeasyPrint. Returns the
+    number of PDFs ready; None when the DemoDay is gone or not published."""
+    from .models import DemoDay
+    from .services.demoday_pdf import programme_pdf_bytes
+
+    demoday = DemoDay.objects.filter(pk=demoday_id).first()
+    if demoday is None or demoday.order_published_at is None:
+        return None
+    for language, _name in settings.LANGUAGES:
+        programme_pdf_bytes(demoday, language=language)
+    return len(settings.LANGUAGES)

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.jury.calculations import weighted_score
 from portal.audit.models import AuditEvent
@@ -35,6 +35,15 @@ from workshops.services.demoday_results import (
     remove_juror,
     save_results,
 )
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """These tests read the English messages (the French are in the catalogue);
+    ``reverse`` then gives the /en/ addresses."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

@@ -166,7 +166,7 @@ def test_create_demoday_hostile_dates_refused_clearly(organiser_client):
         },
     )
     assert response.status_code == 400
-    assert "Give a date between 2020 and 2099." in response.content.decode()
+    assert "Indiquez une date entre 2020 et 2099." in response.content.decode()
     assert not DemoDay.objects.filter(slug="demoday-x").exists()
 
 
@@ -188,7 +188,7 @@ def test_session_create_page_room_double_booked_says_so(organiser_client, demoda
     )
     assert response.status_code == 400
     assert (
-        "This room is already booked for another workshop at that time."
+        "Cette salle est déjà réservée pour un autre atelier à ce moment-là."
         in response.content.decode()
     )
     response = organiser_client.post(
@@ -228,7 +228,7 @@ def test_draw_and_publish_from_the_back_office(organiser_client, demoday):
     page = organiser_client.get(
         reverse("workshops_bo:demoday_order", kwargs={"slug": demoday.slug})
     )
-    assert "It no longer changes." in page.content.decode()
+    assert "Il ne change plus." in page.content.decode()
 
 
 def test_demoday_list_queries_do_not_grow(
@@ -253,7 +253,7 @@ def test_programme_before_publication_has_no_order(client, demoday):
     response = client.get(reverse("workshops:demoday", kwargs={"slug": demoday.slug}))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "The running order is not published yet" in body
+    assert "L’ordre de passage n’est pas encore publié" in body
     assert "Livraisons" not in body
     assert (
         client.get(
@@ -351,7 +351,7 @@ def test_vote_page_checked_in_attendee_votes_once(client, published, user):
 def test_vote_page_not_checked_in_refused(client, published, user):
     client.force_login(user)
     page = client.get(vote_url(published))
-    assert "Only attendees checked in at the DemoDay may vote." in page.content.decode()
+    assert "Seules les personnes enregistrées à l’entrée du DemoDay peuvent voter." in page.content.decode()
     pmr = published.plan.projects.get(slug="pmr")
     response = client.post(vote_url(published), {"project": pmr.pk})
     assert response.status_code == 400
@@ -398,12 +398,12 @@ def test_results_hidden_until_published(client, published, organiser, user):
     )
     url = reverse("workshops:demoday_results", kwargs={"slug": published.slug})
     body = client.get(url).content.decode()
-    assert "The results are not published yet." in body
+    assert "Les résultats ne sont pas encore publiés." in body
     assert "Prix du public" not in body and "PMR" not in body
     publish_results(published, actor=organiser, now=paris(2027, 2, 4, 18))
     body = client.get(url).content.decode()
     assert "Prix du public" in body
-    assert "Projects that continue the experiment" in body
+    assert "Projets qui poursuivent l’expérimentation" in body
     english = client.get("/en" + url).content.decode()
     assert "Audience prize" in english
 
@@ -415,7 +415,7 @@ def test_backoffice_results_live_count_and_save(organiser_client, published):
     Vote.objects.create(demoday=published, voter=voter, project=pmr)
     url = reverse("workshops_bo:demoday_results", kwargs={"slug": published.slug})
     page = organiser_client.get(url)
-    assert "1 audience vote so far." in page.content.decode()
+    assert "1 vote du public pour l’instant." in page.content.decode()
     data = {
         f"p{pmr.pk}-prize": "Prix du jury",
         f"p{pmr.pk}-rank": "1",
@@ -488,7 +488,7 @@ def test_jury_scoring_closed_after_results(client, published, juror, organiser):
     publish_results(published, actor=organiser, now=paris(2027, 2, 4, 18))
     client.force_login(juror)
     assert client.get(jury_urls(published)[1]).status_code == 404
-    assert "scoring is closed" in client.get(jury_urls(published)[0]).content.decode()
+    assert "la notation est close" in client.get(jury_urls(published)[0]).content.decode()
 
 
 def test_jury_project_not_pitching_404(client, published, juror):

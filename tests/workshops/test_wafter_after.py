@@ -75,13 +75,19 @@ def test_public_minutes_visible_to_anyone_and_drafts_to_nobody(workshop, facilit
     from django.contrib.auth.models import AnonymousUser
 
     save_minutes(
-        workshop, body="Draft", visibility=Visibility.PUBLIC, publish=False,
+        workshop,
+        body="Draft",
+        visibility=Visibility.PUBLIC,
+        publish=False,
         actor=facilitator,
     )
     assert after_workshop_for(workshop, AnonymousUser()).minutes_html == ""
 
     save_minutes(
-        workshop, body="Public", visibility=Visibility.PUBLIC, publish=True,
+        workshop,
+        body="Public",
+        visibility=Visibility.PUBLIC,
+        publish=True,
         actor=facilitator,
     )
     assert after_workshop_for(workshop, AnonymousUser()).minutes_html == "<p>Public</p>"
@@ -175,7 +181,9 @@ def project(db):
     return make_project(lead, "Trottoirs vivants")
 
 
-def test_facilitator_creates_and_edits_an_action(client, workshop, facilitator, project):
+def test_facilitator_creates_and_edits_an_action(
+    client, workshop, facilitator, project
+):
     client_for(client, facilitator)
 
     response = client.post(

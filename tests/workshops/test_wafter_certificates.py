@@ -176,9 +176,7 @@ def test_running_run_shows_a_progress_bar(organiser_client, attended):
     assert "js/workshops-certificates.js" in html
 
 
-def test_participant_downloads_own_certificate_only(
-    client, attended, user, other_user
-):
+def test_participant_downloads_own_certificate_only(client, attended, user, other_user):
     build_certificates(CertificateRun.objects.create(workshop=attended))
     url = reverse("workshops:certificate_download", kwargs={"slug": attended.slug})
 

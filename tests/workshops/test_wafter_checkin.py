@@ -49,9 +49,10 @@ def test_undo_check_in_clears_it(participant, facilitator):
 
     participant.refresh_from_db()
     assert (participant.checked_in_at, participant.checked_in_by) == (None, None)
-    assert list(
-        AuditEvent.objects.order_by("pk").values_list("verb", flat=True)
-    ) == ["workshop.checked_in", "workshop.check_in_undone"]
+    assert list(AuditEvent.objects.order_by("pk").values_list("verb", flat=True)) == [
+        "workshop.checked_in",
+        "workshop.check_in_undone",
+    ]
 
 
 def test_scan_shows_then_checks_in_then_says_already(
@@ -241,7 +242,7 @@ def test_ticket_of_someone_without_a_confirmed_seat_is_404(
 def test_attendance_csv_content_and_formula_neutralisation(
     client, workshop, facilitator, participant, other_user
 ):
-    other_user.full_name = "=HYPERLINK(\"http://evil.example\")"
+    other_user.full_name = '=HYPERLINK("http://evil.example")'
     other_user.save(update_fields=["full_name"])
     register(workshop, other_user)
     moment = timezone.make_aware(datetime.datetime(2026, 11, 30, 18, 5))
@@ -260,7 +261,7 @@ def test_attendance_csv_content_and_formula_neutralisation(
     assert text.splitlines() == [
         "\ufeffName;Email;Project;Seat;State;Checked in at (Paris time)",
         # Sorted by name: "=" before "L"; the formula is neutralised.
-        "\"'=HYPERLINK(\"\"http://evil.example\"\")\";mehdi@example.org;;"
+        '"\'=HYPERLINK(""http://evil.example"")";mehdi@example.org;;'
         "Resident seat;Confirmed;",
         "Léa Fontaine;lea@example.org;;Resident seat;Confirmed;2026-11-30 18:05",
     ]

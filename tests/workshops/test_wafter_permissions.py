@@ -19,9 +19,7 @@ ROLES = [
 
 
 @pytest.fixture
-def people(
-    participant, other_participant, facilitator, other_facilitator, organiser
-):
+def people(participant, other_participant, facilitator, other_facilitator, organiser):
     return {
         "anonymous": None,
         "participant": participant.user,

@@ -266,3 +266,50 @@ def test_attendance_csv_content_and_formula_neutralisation(
         "Léa Fontaine;lea@example.org;;Resident seat;Confirmed;2026-11-30 18:05",
     ]
     assert AuditEvent.objects.filter(verb="workshop.attendance_exported").count() == 1
+
+
+def test_run_page_tells_recent_activity_in_sentences(
+    client, workshop, facilitator, participant
+):
+    check_in(participant, actor=facilitator)
+    undo_check_in(participant, actor=facilitator)
+    client_for(client, facilitator)
+
+    response = client.get(_url("run", workshop))
+
+    html = response.content.decode()
+    assert [
+        (event.label, event.target_name, event.actor)
+        for event in response.context["activity"]
+    ] == [
+        ("Check-in undone", "Léa Fontaine", facilitator),
+        ("Participant checked in", "Léa Fontaine", facilitator),
+    ]
+    assert "workshop.checked_in" not in html
+    assert "Participant checked in — Léa Fontaine" in html
+
+
+RECORDED_VERBS = [
+    "workshop.checked_in",
+    "workshop.check_in_undone",
+    "workshop.attendance_exported",
+    "workshop.minutes_saved",
+    "workshop.minutes_published",
+    "workshop.material_added",
+    "workshop.material_removed",
+    "workshop.action_saved",
+    "workshop.action_status_changed",
+    "workshop.feedback_invited",
+    "workshop.feedback_given",
+    "workshop.certificates_requested",
+    "workshop.certificates_generated",
+    "workshop.certificates_failed",
+]
+
+
+def test_every_recorded_verb_has_a_sentence():
+    from workshops.audit_wafter import VERB_LABELS, verb_label
+
+    assert sorted(VERB_LABELS) == sorted(RECORDED_VERBS)
+    assert verb_label("workshop.checked_in") == "Participant checked in"
+    assert verb_label("workshop.something_new") == "Workshop event: something new"

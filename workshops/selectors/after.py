@@ -3,12 +3,22 @@ minutes and materials visible to them, follow-up actions, feedback."""
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, Q
 
 from applications.views.common import render_markdown
+from portal.audit.models import AuditEvent
 
+from ..audit_wafter import verb_label
 from ..enums import ActionStatus, RegistrationState, Visibility
-from ..models import FeedbackResponse, FollowUpAction, Material, Minutes, Registration
+from ..models import (
+    FeedbackResponse,
+    FollowUpAction,
+    Material,
+    Minutes,
+    Registration,
+    Workshop,
+)
 from ..permissions_wafter import can_run_workshop, is_confirmed_participant
 
 SEARCH_RESULTS = 30
@@ -139,3 +149,41 @@ def feedback_summary(workshop):
         "distribution": [(rating, by_rating.get(rating, 0)) for rating in range(1, 6)],
         "responses": list(responses),
     }
+
+
+def recent_activity_for(workshop, *, limit=15):
+    """The latest audit events of ``workshop``, its registrations and its
+    follow-up actions, newest first, each with ``label`` (a sentence) and
+    ``target_name`` (the participant, for a registration's event)."""
+    types = ContentType.objects.get_for_models(Workshop, Registration, FollowUpAction)
+    registrations = dict(
+        Registration.objects.filter(workshop=workshop)
+        .select_related("user")
+        .values_list("pk", "user__full_name")
+    )
+    actions = list(
+        FollowUpAction.objects.filter(workshop=workshop).values_list("pk", flat=True)
+    )
+    events = list(
+        AuditEvent.objects.filter(
+            Q(target_type=types[Workshop], target_id=str(workshop.pk))
+            | Q(
+                target_type=types[Registration],
+                target_id__in=[str(pk) for pk in registrations],
+            )
+            | Q(
+                target_type=types[FollowUpAction],
+                target_id__in=[str(pk) for pk in actions],
+            )
+        )
+        .filter(verb__startswith="workshop.")
+        .select_related("actor")[:limit]
+    )
+    for event in events:
+        event.label = verb_label(event.verb)
+        event.target_name = (
+            registrations.get(int(event.target_id), "")
+            if event.target_type_id == types[Registration].pk
+            else ""
+        )
+    return events

@@ -28,6 +28,7 @@ from ..selectors.after import (
     attendance_counts,
     attendance_rows,
     participants_for_checkin,
+    recent_activity_for,
     search_participants,
 )
 from ..services.checkin import (
@@ -112,6 +113,7 @@ def run_home(request, slug):
             "workshop": workshop,
             "counts": attendance_counts(workshop),
             "is_organiser": is_organiser(request.user),
+            "activity": recent_activity_for(workshop),
         },
     )
 

@@ -334,3 +334,32 @@ def test_after_workshop_include_renders_for_a_participant(
 
     assert "<strong>Merci</strong>" in html
     assert _url("run", workshop) not in html
+
+
+def test_project_actions_include_offers_the_status_form_to_the_team_only(
+    workshop, project, other_user
+):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    action = _action(project, workshop)
+    form_url = reverse("workshops:action_status", kwargs={"pk": action.pk})
+
+    def html_for(person):
+        request = RequestFactory().get("/projets/trottoirs-vivants/")
+        request.user = person
+        return render_to_string(
+            "workshops/includes/follow_up_actions.html",
+            {
+                "project": project,
+                "actions": follow_up_actions_for_project(project),
+            },
+            request=request,
+        )
+
+    team_html = html_for(project.application.created_by)
+    assert form_url in team_html
+    assert '<option value="open" selected>To do</option>' in team_html
+    other_html = html_for(other_user)
+    assert form_url not in other_html
+    assert "Publier le prototype" in other_html

@@ -152,9 +152,9 @@ def _ensure_certificates(workshop):
         [
             Certificate(
                 registration=registration,
-                holder_name=(registration.user.full_name or registration.user.email)[
-                    :200
-                ],
+                # The public verification page shows it: never the email
+                # address, at most its local part when no name was given.
+                holder_name=registration.user.display_name[:200],
                 workshop_title=workshop.title[:200],
                 attended_on=attended_on,
             )

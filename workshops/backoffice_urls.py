@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import backoffice, overview
+from .views import backoffice, certificates, feedback, overview
 from .views import demoday_backoffice as demoday_bo
 
 app_name = "workshops_bo"
@@ -58,5 +58,17 @@ urlpatterns = [
         "demodays/<slug:slug>/resultats/publier/",
         demoday_bo.results_publish,
         name="demoday_results_publish",
+    ),
+    # The day and after: feedback and certificates.
+    path("<slug:slug>/avis/", feedback.feedback_results, name="feedback"),
+    path(
+        "<slug:slug>/attestations/",
+        certificates.certificate_runs,
+        name="certificates",
+    ),
+    path(
+        "<slug:slug>/attestations/<int:pk>/etat/",
+        certificates.certificate_run_status,
+        name="certificate_run_status",
     ),
 ]

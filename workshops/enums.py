@@ -83,3 +83,33 @@ class SlotKind(models.TextChoices):
     PITCH = "pitch", _("Pitch")
     BREAK = "break", _("Break")
     OTHER = "other", _("Other")
+
+
+# --- After the workshop (wafter) ----------------------------------------------
+
+
+class CertificateRunState(models.TextChoices):
+    """The state of the worker's run generating a workshop's certificates."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+# Who may move a follow-up action to which status: anyone allowed to update it
+# may move it anywhere but to where it already is.
+ACTION_STATUS_TRANSITIONS = {
+    ActionStatus.OPEN: {
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.DONE,
+        ActionStatus.DROPPED,
+    },
+    ActionStatus.IN_PROGRESS: {
+        ActionStatus.OPEN,
+        ActionStatus.DONE,
+        ActionStatus.DROPPED,
+    },
+    ActionStatus.DONE: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS},
+    ActionStatus.DROPPED: {ActionStatus.OPEN, ActionStatus.IN_PROGRESS},
+}

@@ -31,6 +31,7 @@ from applications.enums import Theme
 from .enums import (
     ActionStatus,
     Audience,
+    CertificateRunState,
     InvitationAnswer,
     RegistrationState,
     Seat,
@@ -873,3 +874,59 @@ class PitchScore(models.Model):
 
     def __str__(self):
         return f"{self.juror_id} {self.project_id} {self.criterion_id}"
+
+
+# --- After the workshop (wafter): certificate runs, feedback invitations -------
+
+
+class CertificateRun(models.Model):
+    """One run of the worker generating the certificates of a workshop, with
+    its progress (the organiser's page polls it)."""
+
+    workshop = models.ForeignKey(
+        Workshop, on_delete=models.CASCADE, related_name="certificate_runs"
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=CertificateRunState.choices,
+        default=CertificateRunState.QUEUED,
+    )
+    total = models.PositiveIntegerField(_("certificates to generate"), default=0)
+    done = models.PositiveIntegerField(_("certificates generated"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate generation")
+        verbose_name_plural = _("certificate generations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"certificates {self.workshop_id} #{self.pk}"
+
+    @property
+    def progress(self):
+        if self.state == CertificateRunState.DONE:
+            return 100
+        return self.done * 100 // self.total if self.total else 0
+
+
+class FeedbackInvitation(models.Model):
+    """The feedback survey sent to one attendee: one row, one email, ever."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="feedback_invitation"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("feedback invitation")
+        verbose_name_plural = _("feedback invitations")
+
+    def __str__(self):
+        return f"feedback invitation {self.registration_id}"

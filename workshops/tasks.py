@@ -2,6 +2,7 @@
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import translation
 
 from .services.reminders import send_due_reminders
 
@@ -29,3 +30,31 @@ def render_demoday_programme_task(*, demoday_id):
     for language, _name in settings.LANGUAGES:
         programme_pdf_bytes(demoday, language=language)
     return len(settings.LANGUAGES)
+
+
+# --- After the workshop (wafter) ----------------------------------------------
+
+
+@shared_task(name="workshops.build_certificates")
+def build_certificates_task(*, run_id):
+    """Generate the certificates of the run ``run_id`` (in French, the
+    programme's language). Returns its state; None when the row is gone."""
+    from .models import CertificateRun
+    from .services.certificates import build_certificates
+
+    run = CertificateRun.objects.select_related("workshop__room").filter(pk=run_id)
+    run = run.first()
+    if run is None:
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        build_certificates(run)
+    return run.state
+
+
+@shared_task(name="workshops.send_feedback_invitations")
+def send_feedback_invitations_task():
+    """Email the feedback survey to the attendees of the workshops that ended
+    (each once, ever). Returns how many were invited now."""
+    from .services.feedback import send_feedback_invitations
+
+    return send_feedback_invitations()

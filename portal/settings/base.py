@@ -201,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workshops.send_due_reminders",
         "schedule": 5 * 60,
     },
+    # The feedback survey, once to each attendee after a workshop ends.
+    "workshops-send-feedback-invitations": {
+        "task": "workshops.send_feedback_invitations",
+        "schedule": 15 * 60,
+    },
 }
 if UPSTREAM_SENSOR_API_URL:
     CELERY_BEAT_SCHEDULE["datasets-pull-upstream"] = {

@@ -138,7 +138,9 @@ def timetable_context(demoday):
         rows.append(
             {
                 "session": session,
-                "register_url": reverse_or_none("workshops:workshop_detail", session.slug),
+                "register_url": reverse_or_none(
+                    "workshops:workshop_detail", session.slug
+                ),
                 "slots": [
                     {
                         "slot": slot,

@@ -5,7 +5,7 @@ The CSV's columns come from the registry of the application's fields
 person reads (labels, "Yes"/"No", Paris time), never a stored code.
 """
 
-import csv
+from defusedcsv import csv
 import re
 
 from django.utils import translation

@@ -1,6 +1,6 @@
 """Renderers of the API besides JSON: CSV and GeoJSON."""
 
-import csv
+from defusedcsv import csv
 import io
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer

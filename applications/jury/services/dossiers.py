@@ -6,7 +6,7 @@ The deposited content is the submission's PDF stored when it was submitted
 (``applications.services.pdfs``), concatenated with pypdf: only the pages the
 dossier adds (attachments list, scores, notes) are laid out by WeasyPrint."""
 
-import csv
+from defusedcsv import csv
 import io
 import logging
 import tempfile

@@ -3,7 +3,7 @@
 All are organisers' pages (``/gestion/jury/<slug>/...``): a juror gets 403.
 """
 
-import csv
+from defusedcsv import csv
 import json
 from html import escape
 

@@ -9,6 +9,7 @@ from datasets.models import Dataset
 
 from .enums import ApplicantType, ApplicationState, QuestionKind, Theme
 from .models import Call, DataCharter, EmailTemplate, ExtraQuestion
+from .services.emails import PLACEHOLDER_TOKEN
 
 # The default evaluation grid of context.md (weights assumed, configurable).
 DEFAULT_GRID = [
@@ -374,23 +375,25 @@ class DecisionForm(forms.Form):
 PLACEHOLDERS = ("reference", "title", "call", "organisation", "name", "link")
 
 
-class _Strict(dict):
-    def __missing__(self, key):
-        raise KeyError(key)
-
-
 def check_placeholders(text):
-    """Raise ValidationError when ``text`` uses an unknown or broken placeholder."""
-    try:
-        text.format_map(_Strict({name: "" for name in PLACEHOLDERS}))
-    except KeyError as exc:
-        raise ValidationError(
-            _("Unknown placeholder {%(name)s}."), params={"name": exc.args[0]}
-        ) from None
-    except (ValueError, IndexError):
-        raise ValidationError(
-            _("A brace is not closed: write placeholders like {reference}.")
-        ) from None
+    """Raise ValidationError when ``text`` uses an unknown or broken placeholder.
+
+    The syntax is ``{name}`` with a name of ``PLACEHOLDERS``; ``{{`` and ``}}``
+    write a brace (``services.emails.fill_placeholders`` fills them).
+    """
+    for match in PLACEHOLDER_TOKEN.finditer(text):
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            continue
+        if match.group(1) is None:
+            raise ValidationError(
+                _("A brace is not closed: write placeholders like {reference}.")
+            )
+        name = match.group(1).strip()
+        if name not in PLACEHOLDERS:
+            raise ValidationError(
+                _("Unknown placeholder {%(name)s}."), params={"name": name[:40]}
+            )
 
 
 class EmailTemplateForm(forms.ModelForm):

@@ -374,7 +374,7 @@ def score_autosave(request, slug, reference):
             or (version is not None and type(version) is not int)
         ):
             raise ValueError
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"error": _("Malformed request.")}, status=400)
     assignment, redirection = _assignment(request, slug, reference)
     if redirection:

@@ -262,8 +262,19 @@ MFA_TOTP_ISSUER = "OpenBatignolles"
 # Organisers and jury members must enable two-factor authentication before
 # any back-office page. Only the development demo may switch this off.
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", True)
-# URL prefixes that form the back office (organisers, jury).
-PORTAL_BACKOFFICE_PREFIXES = ("/gestion/", "/en/gestion/", "/jury/", "/en/jury/")
+# What forms the back office (organisers, jury), read from each request's
+# resolver match (``portal.accounts.middleware.guarded_area``): URL namespaces,
+# and the routes it is mounted under, after any language prefix. The Django
+# admin (namespace ``admin``) is guarded too: staff, allauth's login, 2FA.
+PORTAL_BACKOFFICE_NAMESPACES = (
+    "applications_bo",
+    "jury_bo",
+    "datasets_bo",
+    "outbox_bo",
+    "workshops_bo",
+    "jury",
+)
+PORTAL_BACKOFFICE_ROUTES = ("gestion/", "jury/")
 
 # --- Email ------------------------------------------------------------------
 

@@ -129,9 +129,7 @@ def user_from_draft_token(token, application):
     if not token:
         return None
     try:
-        data = signing.loads(
-            token, salt=DRAFT_TOKEN_SALT, max_age=DRAFT_TOKEN_MAX_AGE
-        )
+        data = signing.loads(token, salt=DRAFT_TOKEN_SALT, max_age=DRAFT_TOKEN_MAX_AGE)
     except signing.BadSignature:
         return None
     if data.get("a") != application.pk:

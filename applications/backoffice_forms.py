@@ -82,6 +82,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+# The dates a call may take: year 1 or 9999 would overflow later arithmetic.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+DATE_FIELDS = (
+    "opens_at",
+    "closes_at",
+    "review_starts_on",
+    "review_ends_on",
+    "results_on",
+)
+
+
 class CallForm(forms.ModelForm):
     """A call's text, audience, datasets and dates (entered in Paris time)."""
 
@@ -168,6 +179,15 @@ class CallForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in DATE_FIELDS:
+            value = data.get(name)
+            if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+                # Year 1 or 9999 would overflow the time-zone arithmetic later.
+                self.add_error(
+                    name,
+                    _("Choose a date between the years %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
         opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
         if opens_at and closes_at and opens_at >= closes_at:
             self.add_error("closes_at", _("The call must close after it opens."))

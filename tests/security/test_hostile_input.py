@@ -279,3 +279,51 @@ def test_the_template_form_refuses_the_globals_subject_and_keeps_the_rest(
     assert list(form.errors) == ["subject_fr"]
     assert form["body_fr"].value() == "Bonjour {name}"
     assert not EmailTemplate.objects.exists()
+
+
+# --- The call form: dates out of range, huge numbers -------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"opens_at": "0001-01-01T00:00"}, "opens_at"),
+        ({"closes_at": "9999-12-31T23:59", "results_on": "9999-12-31"}, "closes_at"),
+        ({"review_starts_on": "0001-01-01"}, "review_starts_on"),
+    ],
+)
+def test_the_call_form_refuses_dates_in_year_1_or_9999(
+    organiser_client, overrides, field
+):
+    from applications.models import Call
+    from tests.applications.factories import DatasetFactory
+    from tests.applications.test_backoffice import call_post_data
+
+    data = call_post_data([DatasetFactory(slug="pedestrian-flows")], **overrides)
+
+    response = organiser_client.post(reverse("applications_bo:call_create"), data)
+
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors[field] == ["Choose a date between the years 2000 and 2100."]
+    assert form["title_fr"].value() == data["title_fr"]
+    assert not Call.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_call_form_refuses_huge_attachment_limits(organiser_client):
+    from applications.models import Call
+    from tests.applications.factories import DatasetFactory
+    from tests.applications.test_backoffice import call_post_data
+
+    data = call_post_data(
+        [DatasetFactory(slug="pedestrian-flows")],
+        max_attachment_mb="99999999999999999999",
+    )
+
+    response = organiser_client.post(reverse("applications_bo:call_create"), data)
+
+    assert response.status_code == 200
+    assert "max_attachment_mb" in response.context["form"].errors
+    assert not Call.objects.exists()

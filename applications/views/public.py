@@ -1,5 +1,6 @@
 """The calls' public pages and the eligibility screen."""
 
+
 from allauth.account.decorators import verified_email_required
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render

@@ -11,7 +11,7 @@ from applications.pdf_safety import MESSAGES, PdfRefused, check_pdf_bytes
 from applications.validators import safe_pdf_name, validate_pdf_upload
 from tests.applications.factories import ApplicationFactory
 from tests.applications.test_attachments import upload
-from tests.security.pdf_corpus import BENIGN, HOSTILE
+from tests.security.pdf_corpus import BENIGN, HOSTILE, build_pdf
 
 CATEGORIES = {
     "javascript",
@@ -151,3 +151,37 @@ def test_uploaded_names_are_stored_and_served_safely(client, user):
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db
+def test_organisers_get_a_safe_name_even_for_a_name_stored_before_the_rules(
+    organiser_client,
+):
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    application = ApplicationFactory()
+    attachment = application.attachments.create(
+        file=ContentFile(build_pdf(), name="deck.pdf"),
+        original_name="nul.txt\u202efdp.exe",
+        size=10,
+        sha256="0" * 64,
+    )
+
+    response = organiser_client.get(
+        reverse(
+            "applications_bo:attachment_download",
+            kwargs={
+                "slug": application.call.slug,
+                "reference": application.reference,
+                "attachment_id": attachment.pk,
+            },
+        )
+    )
+
+    assert response.status_code == 200
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="_nul_txtfdp_exe.pdf"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"

@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-12)
 
-.PHONY: run stop test browser venv migrate seed worker beat bench lint messages compilemessages clean
+.PHONY: run stop test browser venv migrate seed worker beat bench lint messages compilemessages clean security-report
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench: venv
 	$(BIN)/python bench/jury_assignment.py
 	$(BIN)/python bench/jury_ranking.py
 	$(BIN)/python bench/jury_dossier.py
+
+# The security figures (hostile files and fetches; docs/security.md).
+security-report: venv
+	$(BIN)/python scripts/security_report.py
 
 # Extract the strings to translate (needs GNU gettext: installed here if missing).
 messages: venv

@@ -9,6 +9,7 @@ from datasets.models import Dataset
 
 from .enums import ApplicantType, ApplicationState, QuestionKind, Theme
 from .models import Call, DataCharter, EmailTemplate, ExtraQuestion
+from .services.emails import PLACEHOLDER_TOKEN
 
 # The default evaluation grid of context.md (weights assumed, configurable).
 DEFAULT_GRID = [
@@ -79,6 +80,17 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# The dates a call may take: year 1 or 9999 would overflow later arithmetic.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+DATE_FIELDS = (
+    "opens_at",
+    "closes_at",
+    "review_starts_on",
+    "review_ends_on",
+    "results_on",
+)
 
 
 class CallForm(forms.ModelForm):
@@ -167,6 +179,15 @@ class CallForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in DATE_FIELDS:
+            value = data.get(name)
+            if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+                # Year 1 or 9999 would overflow the time-zone arithmetic later.
+                self.add_error(
+                    name,
+                    _("Choose a date between the years %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
         opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
         if opens_at and closes_at and opens_at >= closes_at:
             self.add_error("closes_at", _("The call must close after it opens."))
@@ -374,23 +395,25 @@ class DecisionForm(forms.Form):
 PLACEHOLDERS = ("reference", "title", "call", "organisation", "name", "link")
 
 
-class _Strict(dict):
-    def __missing__(self, key):
-        raise KeyError(key)
-
-
 def check_placeholders(text):
-    """Raise ValidationError when ``text`` uses an unknown or broken placeholder."""
-    try:
-        text.format_map(_Strict({name: "" for name in PLACEHOLDERS}))
-    except KeyError as exc:
-        raise ValidationError(
-            _("Unknown placeholder {%(name)s}."), params={"name": exc.args[0]}
-        ) from None
-    except (ValueError, IndexError):
-        raise ValidationError(
-            _("A brace is not closed: write placeholders like {reference}.")
-        ) from None
+    """Raise ValidationError when ``text`` uses an unknown or broken placeholder.
+
+    The syntax is ``{name}`` with a name of ``PLACEHOLDERS``; ``{{`` and ``}}``
+    write a brace (``services.emails.fill_placeholders`` fills them).
+    """
+    for match in PLACEHOLDER_TOKEN.finditer(text):
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            continue
+        if match.group(1) is None:
+            raise ValidationError(
+                _("A brace is not closed: write placeholders like {reference}.")
+            )
+        name = match.group(1).strip()
+        if name not in PLACEHOLDERS:
+            raise ValidationError(
+                _("Unknown placeholder {%(name)s}."), params={"name": name[:40]}
+            )
 
 
 class EmailTemplateForm(forms.ModelForm):

@@ -38,6 +38,7 @@ from .exports import application_pdf, iter_applications_csv
 from .jury.services.grid import current_grid
 from .models import EmailTemplate, SentEmail
 from .services.submission import application_content
+from .validators import safe_pdf_name
 
 S = ApplicationState
 PAGE_SIZE = 25
@@ -485,12 +486,15 @@ def attachment_download(request, slug, reference, attachment_id):
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404 from None
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=safe_pdf_name(attachment.original_name),
         content_type="application/pdf",
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Emails to teams ----------------------------------------------------------------

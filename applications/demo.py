@@ -660,7 +660,11 @@ def _pitch_deck(key):
         f"<h2>Le service</h2><p>{escape(project['service'])}</p></section>"
         "</body></html>"
     )
-    return HTML(string=html, base_url="https://portal.invalid/").write_pdf()
+    from .pdf import PDF_BASE_URL, StaticFilesURLFetcher
+
+    return HTML(
+        string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesURLFetcher()
+    ).write_pdf()
 
 
 def _seed_charter():

@@ -5,9 +5,9 @@ The CSV's columns come from the registry of the application's fields
 person reads (labels, "Yes"/"No", Paris time), never a stored code.
 """
 
-import csv
 import re
 
+from defusedcsv import csv
 from django.utils import translation
 from django.utils.translation import gettext as _
 

@@ -265,11 +265,24 @@ class ApplicationForm(forms.Form):
             if field is None or name not in self.draft_names:
                 continue
             if isinstance(field, forms.MultipleChoiceField):
-                value = [str(item) for item in value or []]
+                if value is None:
+                    value = []
+                elif isinstance(value, str):
+                    value = [value]
+                elif not isinstance(value, list) or not all(
+                    isinstance(item, (str, int)) for item in value
+                ):
+                    # ``"themes": 5`` or a list of objects: not a list of choices.
+                    errors[name] = str(field.error_messages["invalid_list"])
+                    continue
+                value = [str(item) for item in value]
             elif isinstance(field, forms.BooleanField):
                 value = value in (True, "true", "on", "1", 1)
             elif value is None:
                 value = ""
+            elif isinstance(value, (dict, list)):
+                errors[name] = str(_("Enter a valid value."))
+                continue
             elif not isinstance(value, str):
                 value = str(value)
             try:

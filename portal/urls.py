@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,6 +7,11 @@ from django.views.i18n import JavaScriptCatalog
 
 from applications.jury.views import membership as jury_membership
 from portal import views
+
+# The admin's own login form (no rate limit, no second factor) is never shown:
+# anonymous visitors go to allauth's login; BackOfficeMFAMiddleware then asks
+# staff for the second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),

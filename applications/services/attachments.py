@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit.services import record_event
 
 from ..models import Application, Attachment
-from ..validators import validate_pdf_upload
+from ..validators import safe_pdf_name, validate_pdf_upload
 from .drafts import check_editable
 
 # --- Attachments --------------------------------------------------------------
@@ -60,7 +60,7 @@ def add_attachment(
             )
         for item in replaced:
             _delete_attachment(item)
-        name = (uploaded_file.name or "document.pdf").rsplit("/", 1)[-1][:200]
+        name = safe_pdf_name(uploaded_file.name)
         attachment = Attachment(
             application=locked,
             original_name=name,

@@ -9,6 +9,7 @@ invitations, admissibility and decision emails, organisers' template emails.
 
 import datetime
 import hashlib
+import re
 
 from django.conf import settings
 from django.db import transaction
@@ -88,11 +89,32 @@ def _placeholders(application, *, name=""):
     )
 
 
+# The placeholder syntax of email templates: ``{name}`` and nothing else (no
+# attribute or index access, no conversion, no format spec: ``str.format`` on
+# an organiser's text would reach Python objects). ``{{`` and ``}}`` are braces.
+PLACEHOLDER_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def fill_placeholders(text, values):
+    """Return ``text`` with each ``{name}`` of ``values`` replaced by its value.
+
+    Anything else between braces is left as written; never raises.
+    """
+
+    def replace(match):
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            return token[0]
+        name = (match.group(1) or "").strip()
+        if match.group(1) is not None and name in values:
+            return str(values[name])
+        return token
+
+    return PLACEHOLDER_TOKEN.sub(replace, text)
+
+
 def _format(text, values):
-    try:
-        return text.format_map(values)
-    except (ValueError, IndexError, AttributeError):
-        return text
+    return fill_placeholders(text, values)
 
 
 def render_team_email(sent_email, *, language, name=""):

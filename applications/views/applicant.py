@@ -47,6 +47,7 @@ from ..services.team import (
     remove_member,
     revoke_invitation,
 )
+from ..validators import safe_pdf_name
 from .common import (
     _application_or_404,
     _editable_or_403,
@@ -399,7 +400,10 @@ def attachment_upload(request, reference):
         messages.error(
             request,
             _("“%(name)s” was refused: %(reason)s")
-            % {"name": form.cleaned_data["file"].name, "reason": exc.messages[0]},
+            % {
+                "name": safe_pdf_name(form.cleaned_data["file"].name),
+                "reason": exc.messages[0],
+            },
             extra_tags="attachments",
         )
         return HttpResponseRedirect(edit_url)
@@ -421,7 +425,7 @@ def attachment_download(request, reference, attachment_id):
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=safe_pdf_name(attachment.original_name),
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"

@@ -175,7 +175,11 @@ def _editable_or_403(user, application):
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """An integer from a form or JSON value; 0 for anything else (Infinity too)."""
+    if isinstance(value, bool):
         return 0
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return number if abs(number) < 2**31 else 0

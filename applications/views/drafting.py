@@ -259,7 +259,7 @@ def autosave(request, reference):
         fields = payload.get("fields") or {}
         if not isinstance(fields, dict):
             raise ValueError
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return JsonResponse({"error": _("Malformed request.")}, status=400)
     application = get_object_or_404(
         Application.objects.select_related("call__charter"), reference=reference

@@ -30,12 +30,13 @@ def decode_cursor(value, *, size):
     try:
         padded = value + "=" * (-len(value) % 4)
         key = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidCursor(str(exc)) from exc
     if not isinstance(key, list) or len(key) != size:
         raise InvalidCursor("wrong cursor shape")
     if not isinstance(key[0], str) or not all(
-        isinstance(part, int) and not isinstance(part, bool) for part in key[1:]
+        isinstance(part, int) and not isinstance(part, bool) and abs(part) < 2**31
+        for part in key[1:]
     ):
         raise InvalidCursor("wrong cursor types")
     return tuple(key)

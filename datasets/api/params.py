@@ -153,6 +153,9 @@ def paris_midnight(day):
     return datetime.combine(day, time(0), tzinfo=PARIS)
 
 
+MIN_YEAR, MAX_YEAR = 1970, 2199
+
+
 def parse_instant(name, raw):
     """An ISO 8601 date or datetime; naive values are Europe/Paris time."""
     text = raw.strip()
@@ -160,8 +163,9 @@ def parse_instant(name, raw):
     text = re.sub(r" (\d{2}:?\d{2})$", r"+\1", text)
     try:
         if len(text) == 10:
-            return paris_midnight(date.fromisoformat(text)).astimezone(UTC)
-        value = datetime.fromisoformat(text)
+            value = datetime.combine(date.fromisoformat(text), time(0))
+        else:
+            value = datetime.fromisoformat(text)
     except ValueError:
         raise ParameterError(
             name,
@@ -171,6 +175,13 @@ def parse_instant(name, raw):
             )
             % {"name": name},
         ) from None
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        # Year 1 or 9999 would overflow the arithmetic on the range.
+        raise ParameterError(
+            name,
+            _("%(name)s must be between the years %(first)s and %(last)s.")
+            % {"name": name, "first": MIN_YEAR, "last": MAX_YEAR},
+        )
     if timezone.is_naive(value):
         value = value.replace(tzinfo=PARIS)
     return value.astimezone(UTC)

@@ -1,8 +1,8 @@
 """Renderers of the API besides JSON: CSV and GeoJSON."""
 
-import csv
 import io
 
+from defusedcsv import csv
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -274,8 +275,19 @@ MFA_TOTP_ISSUER = "OpenBatignolles"
 # Organisers and jury members must enable two-factor authentication before
 # any back-office page. Only the development demo may switch this off.
 PORTAL_REQUIRE_MFA = env_bool("PORTAL_REQUIRE_MFA", True)
-# URL prefixes that form the back office (organisers, jury).
-PORTAL_BACKOFFICE_PREFIXES = ("/gestion/", "/en/gestion/", "/jury/", "/en/jury/")
+# What forms the back office (organisers, jury), read from each request's
+# resolver match (``portal.accounts.middleware.guarded_area``): URL namespaces,
+# and the routes it is mounted under, after any language prefix. The Django
+# admin (namespace ``admin``) is guarded too: staff, allauth's login, 2FA.
+PORTAL_BACKOFFICE_NAMESPACES = (
+    "applications_bo",
+    "jury_bo",
+    "datasets_bo",
+    "outbox_bo",
+    "workshops_bo",
+    "jury",
+)
+PORTAL_BACKOFFICE_ROUTES = ("gestion/", "jury/")
 
 # --- Email ------------------------------------------------------------------
 
@@ -341,6 +353,23 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The browser features no page of the portal uses, switched off for all.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
 # A refused form (expired page, cookies off) answers with the site's own 403 page.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,7 @@ from django.urls import reverse
 from applications.models import Attachment
 from tests.applications.factories import ApplicationFactory, CallFactory
 from tests.applications.test_validators import pdf_bytes
+from tests.security.pdf_corpus import build_pdf
 
 
 def upload(client, application, content, *, name="deck.pdf", kind="pitch_deck"):
@@ -82,7 +83,8 @@ def test_upload_over_the_per_application_limit_is_refused(client, user):
     call = CallFactory(max_attachment_mb=1, max_total_attachments_mb=1)
     application = ApplicationFactory(call=call, created_by=user)
     client.force_login(user)
-    half = pdf_bytes() + b"%" + b"0" * (600 * 1024)
+    # A padding stream inside the PDF (bytes after %%EOF are refused).
+    half = build_pdf({4: ("<< /Length %LEN% >>", b"0" * (600 * 1024))})
     upload(client, application, half, kind="other", name="a.pdf")
 
     response = upload(client, application, half, kind="other", name="b.pdf")

@@ -6,7 +6,6 @@ The deposited content is the submission's PDF stored when it was submitted
 (``applications.services.pdfs``), concatenated with pypdf: only the pages the
 dossier adds (attachments list, scores, notes) are laid out by WeasyPrint."""
 
-import csv
 import io
 import logging
 import tempfile
@@ -14,6 +13,7 @@ import zipfile
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+from defusedcsv import csv
 from django.core.files import File
 from django.db import transaction
 from django.template.loader import render_to_string

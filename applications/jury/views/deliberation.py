@@ -3,10 +3,10 @@
 All are organisers' pages (``/gestion/jury/<slug>/...``): a juror gets 403.
 """
 
-import csv
 import json
 from html import escape
 
+from defusedcsv import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, StreamingHttpResponse

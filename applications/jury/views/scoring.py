@@ -15,6 +15,7 @@ from portal.accounts.permissions import organiser_required
 
 from ...fields import content_sections
 from ...models import Call
+from ...validators import safe_pdf_name
 from ..forms.scoring import CriterionFormSet, initial_for
 from ..permissions import can_score
 from ..selectors import scoring as selectors
@@ -374,7 +375,7 @@ def score_autosave(request, slug, reference):
             or (version is not None and type(version) is not int)
         ):
             raise ValueError
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"error": _("Malformed request.")}, status=400)
     assignment, redirection = _assignment(request, slug, reference)
     if redirection:
@@ -430,7 +431,7 @@ def score_attachment(request, slug, reference, number):
         response = FileResponse(
             attachment.file.open("rb"),
             as_attachment=True,
-            filename=attachment.original_name,
+            filename=safe_pdf_name(attachment.original_name),
             content_type="application/pdf",
         )
     response["X-Content-Type-Options"] = "nosniff"

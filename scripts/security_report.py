@@ -1,0 +1,94 @@
+"""Print the security figures that need no database: hostile files, fetches.
+
+``make security-report``. Each line gives what was tried, what was refused and
+the unexpected outcomes (which must be zero). Other parts of the report (URL x
+role pairs, schemathesis, fault injection) add their lines here as they land.
+"""
+
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urljoin
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+# Nothing here connects to PostgreSQL or Redis; the settings only need names.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
+os.environ.setdefault("DATABASE_URL", "postgres://unused@127.0.0.1:1/unused")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:1/0")
+
+import django  # noqa: E402
+
+django.setup()
+
+from applications.pdf import FETCHES, PDF_BASE_URL, StaticFilesURLFetcher  # noqa: E402
+from applications.pdf_safety import PdfRefused, check_pdf_bytes  # noqa: E402
+from tests.security.pdf_corpus import BENIGN, HOSTILE  # noqa: E402
+from tests.security.test_pdf_rendering import HOSTILE_TEXT, HOSTILE_URLS  # noqa: E402
+
+
+def hostile_files():
+    by_code, unexpected, slowest = Counter(), [], 0.0
+    for label, code, make in HOSTILE:
+        data = make()
+        started = time.monotonic()
+        try:
+            check_pdf_bytes(data)
+            outcome = "accepted"
+        except PdfRefused as refused:
+            outcome = refused.code
+        except Exception as exc:  # noqa: BLE001 - counted as unexpected
+            outcome = f"crash {exc!r}"
+        slowest = max(slowest, time.monotonic() - started)
+        if outcome == code:
+            by_code[code] += 1
+        else:
+            unexpected.append((label, code, outcome))
+    benign_refused = []
+    for label, make in BENIGN:
+        try:
+            check_pdf_bytes(make())
+        except PdfRefused as refused:
+            benign_refused.append((label, refused.code))
+    print(
+        f"Hostile PDFs: {len(HOSTILE)} tried, {sum(by_code.values())} refused with "
+        f"the expected reason in {len(by_code)} categories, slowest check "
+        f"{slowest:.2f} s; unexpected: {len(unexpected)}"
+    )
+    for label, code, outcome in unexpected:
+        print(f"  UNEXPECTED {label}: expected {code}, got {outcome}")
+    print(
+        f"Benign PDFs: {len(BENIGN)} tried, {len(BENIGN) - len(benign_refused)} "
+        f"accepted; unexpected: {len(benign_refused)}"
+    )
+    return len(unexpected) + len(benign_refused)
+
+
+def hostile_fetches():
+    from weasyprint import HTML
+
+    fetcher = StaticFilesURLFetcher()
+    unexpected = 0
+    for url in HOSTILE_URLS:
+        try:
+            fetcher.fetch(urljoin(PDF_BASE_URL, url))
+            unexpected += 1
+        except ValueError:
+            pass
+    html = (
+        '<html><head><link rel="stylesheet" href="/static/css/pdf.css">'
+        f"</head><body>{HOSTILE_TEXT}</body></html>"
+    )
+    HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf()
+    print(
+        f"Hostile fetches from PDF rendering: {FETCHES['refused']} blocked, "
+        f"{FETCHES['served']} static files served; unexpected: {unexpected}"
+    )
+    return unexpected
+
+
+if __name__ == "__main__":
+    failures = hostile_files() + hostile_fetches()
+    sys.exit(1 if failures else 0)

@@ -15,17 +15,10 @@ from django.db.models import Count, F, Max, Min, Sum
 from django.db.models.functions import Power
 from django.utils.translation import gettext as _
 
-from datasets.models import (
-    DailyRollup,
-    Dataset,
-    HourlyRollup,
-    Metric,
-    Reading,
-    Sensor,
-    Street,
-)
+from datasets.models import DailyRollup, HourlyRollup, Reading
 from datasets.selectors import aggregate_value
 
+from . import catalogue as catalogue_module
 from . import pagination
 from .params import PARIS, STEPS, ParameterError
 
@@ -81,76 +74,64 @@ def _unknown(parameter, value, allowed):
     )
 
 
-def resolve_selection(params):
+def resolve_selection(params, catalogue=None):
     """Turn slugs and codes into ids; raise ParameterError for unknown ones.
 
-    Costs two to four small queries, whatever the size of the answer.
+    Reads the in-memory catalogue (``catalogue.current()``): no query.
     """
-    metrics_qs = Metric.objects.filter(dataset__is_published=True).select_related(
-        "dataset"
-    )
-    if params.dataset:
-        metrics_qs = metrics_qs.filter(dataset__slug=params.dataset)
+    if catalogue is None:
+        catalogue = catalogue_module.current()
+    metric_rows = [
+        metric
+        for metric in catalogue.metrics
+        if not params.dataset or metric.dataset == params.dataset
+    ]
     sensor_rows = []
     if params.sensors or params.streets or params.by == "sensor":
-        sensor_qs = Sensor.objects.values_list(
-            "id", "code", "street_id", "street__slug"
-        )
-        if params.sensors:
-            sensor_qs = sensor_qs.filter(code__in=params.sensors)
-        if params.streets:
-            sensor_qs = sensor_qs.filter(street__slug__in=params.streets)
-        sensor_rows = list(sensor_qs)
+        sensor_rows = [
+            row
+            for row in catalogue.sensors.values()
+            if (not params.sensors or row.code in params.sensors)
+            and (not params.streets or row.street in params.streets)
+        ]
     if params.sensors:
-        found = {row[1] for row in sensor_rows}
+        found = {row.code for row in sensor_rows}
         missing = [code for code in params.sensors if code not in found]
         if missing and not params.streets:
-            raise _unknown(
-                "sensor", missing[0], Sensor.objects.values_list("code", flat=True)
-            )
+            raise _unknown("sensor", missing[0], catalogue.sensors)
     street_labels = {}
     if params.streets or params.by == "street":
-        streets = Street.objects.values_list("id", "slug")
-        if params.streets:
-            streets = streets.filter(slug__in=params.streets)
-        street_labels = dict(streets)
+        street_labels = {
+            street_id: slug
+            for slug, street_id in catalogue.streets.items()
+            if not params.streets or slug in params.streets
+        }
         missing = set(params.streets) - set(street_labels.values())
         if missing:
-            raise _unknown(
-                "street",
-                sorted(missing)[0],
-                Street.objects.values_list("slug", flat=True),
-            )
+            raise _unknown("street", sorted(missing)[0], catalogue.streets)
 
     if params.sensors and not params.dataset and not params.metrics:
-        metrics_qs = metrics_qs.filter(
-            dataset__sensors__code__in=params.sensors
-        ).distinct()
+        fed = set()
+        for code in params.sensors:
+            row = catalogue.sensors.get(code)
+            if row is not None:
+                fed |= row.datasets
+        metric_rows = [metric for metric in metric_rows if metric.dataset in fed]
     if params.metrics:
-        metrics_qs = metrics_qs.filter(slug__in=params.metrics)
-    metric_rows = list(metrics_qs.order_by("dataset__position", "position", "slug"))
+        metric_rows = [m for m in metric_rows if m.slug in params.metrics]
     if params.dataset and not metric_rows and not params.metrics:
-        raise _unknown(
-            "dataset",
-            params.dataset,
-            Dataset.objects.published().values_list("slug", flat=True),
-        )
+        raise _unknown("dataset", params.dataset, catalogue.published_datasets)
     found = {metric.slug for metric in metric_rows}
     missing = [slug for slug in params.metrics if slug not in found]
     if missing:
-        if (
-            params.dataset
-            and not Dataset.objects.published().filter(slug=params.dataset).exists()
-        ):
-            raise _unknown(
-                "dataset",
-                params.dataset,
-                Dataset.objects.published().values_list("slug", flat=True),
-            )
-        allowed = Metric.objects.filter(dataset__is_published=True)
-        if params.dataset:
-            allowed = allowed.filter(dataset__slug=params.dataset)
-        raise _unknown("metric", missing[0], allowed.values_list("slug", flat=True))
+        if params.dataset and params.dataset not in catalogue.published_datasets:
+            raise _unknown("dataset", params.dataset, catalogue.published_datasets)
+        allowed = {
+            metric.slug
+            for metric in catalogue.metrics
+            if not params.dataset or metric.dataset == params.dataset
+        }
+        raise _unknown("metric", missing[0], allowed)
     if params.metrics and not params.dataset:
         slugs = [metric.slug for metric in metric_rows]
         if len(slugs) != len(set(slugs)):
@@ -161,7 +142,7 @@ def resolve_selection(params):
 
     metrics = {}
     for metric in metric_rows:
-        scale = getattr(metric, "scale", "linear") or "linear"
+        scale = metric.scale
         agg = params.agg or metric.default_aggregation
         if agg == "sum" and scale == "decibel":
             raise ParameterError(
@@ -176,7 +157,7 @@ def resolve_selection(params):
         metrics[metric.id] = MetricInfo(
             id=metric.id,
             slug=metric.slug,
-            dataset=metric.dataset.slug,
+            dataset=metric.dataset,
             unit=metric.unit,
             scale=scale,
             agg=agg,
@@ -184,11 +165,11 @@ def resolve_selection(params):
         )
     sensor_ids = None
     if params.sensors or params.streets:
-        sensor_ids = [row[0] for row in sensor_rows]
+        sensor_ids = [row.id for row in sensor_rows]
     return Selection(
         metrics=metrics,
         sensor_ids=sensor_ids,
-        sensor_labels={row[0]: (row[1], row[3]) for row in sensor_rows},
+        sensor_labels={row.id: (row.code, row.street) for row in sensor_rows},
         street_labels=street_labels,
     )
 
@@ -397,11 +378,10 @@ def iterate_export(params, selection, *, chunk_size=5000):
         # Naming the sensors lets PostgreSQL walk the primary key sensor by
         # sensor and stream at once, instead of sorting the whole range first.
         datasets = {metric.dataset for metric in selection.metrics.values()}
-        selection.sensor_ids = list(
-            Sensor.objects.filter(datasets__slug__in=datasets)
-            .order_by("id")
-            .values_list("id", flat=True)
-            .distinct()
+        selection.sensor_ids = sorted(
+            row.id
+            for row in catalogue_module.current().sensors.values()
+            if row.datasets & datasets
         )
     queryset = readings_queryset(params, selection, ordered_for_export=True)
     raw = queryset.iterator(chunk_size=chunk_size)

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count, F, Max, Min, Sum
 from django.db.models.functions import Power
 from django.utils.translation import gettext as _
@@ -174,10 +175,21 @@ def resolve_selection(params, catalogue=None):
     )
 
 
+def read_database():
+    """The alias the API reads values from: a read-only replica when the
+    settings name one (``API_READ_DATABASE``), else the primary."""
+    return getattr(settings, "API_READ_DATABASE", "default")
+
+
 def base_queryset(params, selection):
     model = MODELS[params.interval]
     time_field = TIME_FIELDS[params.interval]
-    queryset = model.objects.filter(metric_id__in=list(selection.metrics))
+    # Every values query names its metrics (hence its dataset) and, below
+    # the dataset level, its sensors: it can be routed to one shard (Citus,
+    # distributed by sensor_id) or pruned to the partitions of its range.
+    queryset = model.objects.using(read_database()).filter(
+        metric_id__in=list(selection.metrics)
+    )
     if selection.sensor_ids is not None:
         queryset = queryset.filter(sensor_id__in=selection.sensor_ids)
     if params.interval == "day":

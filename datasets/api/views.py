@@ -318,7 +318,7 @@ def latest_values(selection, params, *, fine):
     (one index probe each).
     """
     model = Reading if fine else HourlyRollup
-    sensors = Sensor.objects.filter(
+    sensors = Sensor.objects.using(readings.read_database()).filter(
         datasets__slug__in={m.dataset for m in selection.metrics.values()}
     )
     if selection.sensor_ids is not None:

@@ -355,14 +355,21 @@ class DailyRollup(RollupBase):
     """Aggregates per Europe/Paris calendar day (23 or 25 hours on DST days).
 
     Keyed by (sensor, metric, day); the (metric, day) index serves the
-    dataset-wide queries (one metric, all its sensors, a year of days).
+    dataset-wide queries (one metric, all its sensors, a year of days) and
+    carries the values: an index-only scan.
     """
 
     pk = models.CompositePrimaryKey("sensor", "metric", "day")
     day = models.DateField()
 
     class Meta:
-        indexes = [models.Index(fields=["metric", "day"], name="daily_metric_day")]
+        indexes = [
+            models.Index(
+                fields=["metric", "day"],
+                name="daily_metric_day",
+                include=["count", "total", "minimum", "maximum"],
+            )
+        ]
 
 
 class SensorDayQuality(models.Model):

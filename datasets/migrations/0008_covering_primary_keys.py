@@ -2,7 +2,8 @@
 #
 # Readings arrive in time order, so the 96 quarter hours of one sensor-day sit
 # on about 96 different heap pages. The primary keys of the readings and of
-# the rollups now carry the values (INCLUDE): a sensor-day, a street-week or a
+# the rollups now carry the values (INCLUDE), and so does the daily rollups'
+# (metric, day) index: a sensor-day, a street-week or a
 # dataset-month is read by an index-only scan of a few adjacent leaf pages,
 # whatever the table's size. The key columns are unchanged, so ingestion's
 # ON CONFLICT (sensor_id, metric_id, period_start) keeps its arbiter and its
@@ -19,7 +20,7 @@
 # of rebuilding the primary keys (see docs/benchmarks.md); it holds an
 # ACCESS EXCLUSIVE lock meanwhile: run it in a maintenance window.
 
-from django.db import migrations
+from django.db import migrations, models
 
 TABLES = (
     ("datasets_reading", "sensor_id, metric_id, period_start", "value"),
@@ -63,4 +64,17 @@ class Migration(migrations.Migration):
         ("datasets", "0007_move_data_access_to_access"),
     ]
 
-    operations = [migrations.RunSQL(FORWARD, BACKWARD)]
+    operations = [
+        migrations.RunSQL(FORWARD, BACKWARD),
+        # The dataset-wide daily queries (one metric, every sensor, a range of
+        # days): an index-only scan too.
+        migrations.RemoveIndex(model_name="dailyrollup", name="daily_metric_day"),
+        migrations.AddIndex(
+            model_name="dailyrollup",
+            index=models.Index(
+                fields=["metric", "day"],
+                include=("count", "total", "minimum", "maximum"),
+                name="daily_metric_day",
+            ),
+        ),
+    ]

@@ -45,6 +45,10 @@ def _use_plain_keys():
                 f"ALTER TABLE {table} DROP CONSTRAINT {table}_pkey, "
                 f"ADD CONSTRAINT {table}_pkey PRIMARY KEY ({columns})"
             )
+        cursor.execute("DROP INDEX daily_metric_day")
+        cursor.execute(
+            "CREATE INDEX daily_metric_day ON datasets_dailyrollup (metric_id, day)"
+        )
 
 
 def _both_layouts(client, queries):

@@ -421,7 +421,7 @@ def start_gunicorn(args, log_path):
     return subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
 
 
-def wait_ready(server, port, timeout=60):
+def wait_ready(server, port, timeout=240):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -433,7 +433,7 @@ def wait_ready(server, port, timeout=60):
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within a minute")
+    raise RuntimeError(f"gunicorn did not answer within {timeout} s")
 
 
 def stop_gunicorn(server):

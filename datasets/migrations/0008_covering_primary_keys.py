@@ -20,6 +20,7 @@
 # of rebuilding the primary keys (see docs/benchmarks.md); it holds an
 # ACCESS EXCLUSIVE lock meanwhile: run it in a maintenance window.
 
+from django.contrib.postgres.indexes import BrinIndex
 from django.db import migrations, models
 
 TABLES = (
@@ -68,6 +69,19 @@ class Migration(migrations.Migration):
         migrations.RunSQL(FORWARD, BACKWARD),
         # The dataset-wide daily queries (one metric, every sensor, a range of
         # days): an index-only scan too.
+        # The upkeep of the rollups reads every sensor's readings of an hour
+        # or a day: without an index on the time alone it read the whole
+        # table (12 s for one 15-minute batch on a year of readings). Rows
+        # arrive in time order, so a BRIN index (a few hundred kB) narrows
+        # it to the pages of that hour.
+        migrations.AddIndex(
+            model_name="reading",
+            index=BrinIndex(fields=["period_start"], name="reading_period_brin"),
+        ),
+        migrations.AddIndex(
+            model_name="hourlyrollup",
+            index=BrinIndex(fields=["period_start"], name="hourly_period_brin"),
+        ),
         migrations.RemoveIndex(model_name="dailyrollup", name="daily_metric_day"),
         migrations.AddIndex(
             model_name="dailyrollup",

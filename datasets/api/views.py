@@ -506,10 +506,9 @@ class ReadingsView(PortalAPIView):
         throttle = PortalRateThrottle()
         planned = throttle.plan(request)
         self._throttle_pending = False
-        # One Redis round trip: the rate-limit counter, the cached answer and,
-        # for a key, its record and its usage meter.
-        # For a key, its record and its usage meter; and the catalogue's
-        # version, which the in-memory catalogue is checked against.
+        # One Redis round trip: the rate-limit counter, the cached answer, the
+        # version of the in-memory catalogue and, for a key, its record and
+        # its usage meter.
         wanted = [cache_key, catalogue.VERSION_KEY]
         meter = None
         if token:

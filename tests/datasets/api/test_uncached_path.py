@@ -74,15 +74,17 @@ def test_uncached_answers_are_one_query_each(
 
 @pytest.mark.parametrize(
     ("interval", "by", "selection"),
-    itertools.product(
-        ["15min", "hour", "day"],
-        ["sensor", "street", "all"],
-        [
-            {"sensor": "PED-001,PED-002"},
-            {"street": "rue-des-dames"},
-            {"dataset": "pedestrian-flows"},
-            {"dataset": "sound-levels"},
-        ],
+    list(
+        itertools.product(
+            ["15min", "hour", "day"],
+            ["sensor", "street", "all"],
+            [
+                {"sensor": "PED-001,PED-002"},
+                {"street": "rue-des-dames"},
+                {"dataset": "pedestrian-flows"},
+                {"dataset": "sound-levels"},
+            ],
+        )
     ),
 )
 def test_values_sql_returns_what_the_queryset_returns(

@@ -232,12 +232,29 @@ ON CONFLICT (sensor_id, day) DO NOTHING
 """
 
 
+def years():
+    """How many years to load from 2025 (BENCH_YEARS, default 1; 5 for the
+    five-year database of issue 14: 2025 to 2029, in time order)."""
+    return int(os.environ.get("BENCH_YEARS", "1"))
+
+
+def load_deadline():
+    """BENCH_LOAD_UNTIL=HH:MM (UTC, today): start no month after it."""
+    text = os.environ.get("BENCH_LOAD_UNTIL", "")
+    if not text:
+        return None
+    hour, minute = (int(part) for part in text.split(":"))
+    now = datetime.now(ZoneInfo("UTC"))
+    return now.replace(hour=hour, minute=minute, second=0).timestamp()
+
+
 def month_chunks():
-    """The 12 Paris months of the year as [start, end) aware UTC datetimes."""
-    for month in range(1, 13):
-        start = datetime(YEAR, month, 1, tzinfo=PARIS)
-        end = datetime(YEAR + month // 12, month % 12 + 1, 1, tzinfo=PARIS)
-        yield start, end
+    """The Paris months to load as [start, end) aware UTC datetimes."""
+    for year in range(YEAR, YEAR + years()):
+        for month in range(1, 13):
+            start = datetime(year, month, 1, tzinfo=PARIS)
+            end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=PARIS)
+            yield start, end
 
 
 def series_rows():
@@ -331,9 +348,13 @@ def load_readings(*, out=print):
         cursor.execute("SELECT chunk_start, fingerprint FROM bench_loaded_chunk")
         loaded = dict(cursor.fetchall())
     loaded_now = 0
+    deadline = load_deadline()
     for start, end in month_chunks():
         if loaded.get(start) == digest and month_is_present(rows, tables, start, end):
             continue
+        if deadline is not None and time.time() > deadline:
+            out(f"  deadline reached: stopping before {start:%Y-%m}")
+            break
         started = time.monotonic()
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET LOCAL TIME ZONE 'UTC'")

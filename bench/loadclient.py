@@ -6,6 +6,11 @@ each send requests back to back for ``warmup`` seconds (discarded) and then for
 ``duration`` seconds (measured), and stops early when the hard cap on requests
 is reached. Every response must be 200 with a non-empty body; anything else is
 counted as an error by status (or by exception name).
+
+``path`` may also be a list of paths: client ``i`` of ``n`` then sends
+``paths[i]``, ``paths[i + n]``, ``paths[i + 2n]``... (cycling at the end), so
+that with distinct paths no two requests of a phase ask the same thing (the
+uncached and mixed workloads of issue 14).
 """
 
 import http.client
@@ -24,7 +29,16 @@ def _connection(host, port):
     return http.client.HTTPConnection(host, port, timeout=60)
 
 
-def _client_thread(host, port, path, headers, warmup_end, end, cap, results):
+def _paths_of(path, index, stride):
+    """The endless sequence of paths of client ``index`` among ``stride``."""
+    if isinstance(path, str):
+        while True:
+            yield path
+    while True:
+        yield from path[index::stride] or path
+
+
+def _client_thread(host, port, paths, headers, warmup_end, end, cap, results):
     connection = _connection(host, port)
     latencies = []
     errors = Counter()
@@ -34,6 +48,7 @@ def _client_thread(host, port, path, headers, warmup_end, end, cap, results):
         if now >= end:
             break
         measuring = now >= warmup_end
+        path = next(paths)
         started = time.perf_counter()
         try:
             connection.request("GET", path, headers=headers)
@@ -56,14 +71,25 @@ def _client_thread(host, port, path, headers, warmup_end, end, cap, results):
     results.append((latencies, errors))
 
 
-def _client_process(host, port, path, headers, threads, warmup_end, end, cap):
+def _client_process(
+    host, port, path, headers, threads, warmup_end, end, cap, first=0, stride=1
+):
     results = []
     workers = [
         threading.Thread(
             target=_client_thread,
-            args=(host, port, path, headers, warmup_end, end, cap, results),
+            args=(
+                host,
+                port,
+                _paths_of(path, first + number, stride),
+                headers,
+                warmup_end,
+                end,
+                cap,
+                results,
+            ),
         )
-        for _ in range(threads)
+        for number in range(threads)
     ]
     for worker in workers:
         worker.start()
@@ -113,9 +139,20 @@ def run_phase(
         jobs = [
             pool.apply_async(
                 _client_process,
-                (host, port, path, headers, threads, warmup_end, end, cap),
+                (
+                    host,
+                    port,
+                    path,
+                    headers,
+                    threads,
+                    warmup_end,
+                    end,
+                    cap,
+                    sum(per_process[:number]),
+                    concurrency,
+                ),
             )
-            for threads in per_process
+            for number, threads in enumerate(per_process)
         ]
         outcomes = [job.get(timeout=warmup + duration + 120) for job in jobs]
     measured_for = min(duration, max(time.time(), warmup_end) - warmup_end)
@@ -126,7 +163,7 @@ def run_phase(
         errors.update(process_errors)
     requests = len(latencies)
     return {
-        "path": path,
+        "path": path if isinstance(path, str) else f"{path[0]} (+{len(path) - 1})",
         "concurrency": concurrency,
         "requests": requests,
         "seconds": measured_for,

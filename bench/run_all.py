@@ -104,6 +104,110 @@ EXPORT_PATHS = [
     ),
 ]
 MEMORY_TARGET_MB = 50
+# Issue 14: requests that all differ, none in the response cache. Each phase
+# takes fresh paths from an endless pool (PathPool): random pedestrian
+# sensors x days with the key, random streets x weeks hourly, random 30-day
+# windows of daily sums, and the three mixed.
+UNCACHED = [
+    {
+        "key": "a-uncached",
+        "label": "(a) uncached: random pedestrian sensor x day, 15 min (API key)",
+        "kinds": ("a",),
+        "auth": "key",
+        "p50_target_ms": 4,
+    },
+    {
+        "key": "b-uncached",
+        "label": "(b) uncached: random street x week, hourly averages",
+        "kinds": ("b",),
+        "auth": "key",
+    },
+    {
+        "key": "c-uncached",
+        "label": "(c) uncached: random 30-day window, daily sums",
+        "kinds": ("c",),
+        "auth": "key",
+    },
+    {
+        "key": "mixed",
+        "label": "mixed uncached workload (a, b, c in turn, API key)",
+        "kinds": ("a", "b", "c"),
+        "auth": "key",
+        "load_throughput_target": 0.30,
+    },
+]
+PATHS_PER_PHASE = 12_000
+
+
+class PathPool:
+    """An endless supply of distinct readings URLs (none asked twice).
+
+    The (sensor or street or window) x day combinations are shuffled with a
+    fixed seed; once they are all used, the next cycle adds ``page_size``
+    (1000 + cycle: the answers hold fewer rows, so only the cache key
+    changes), so that every URL stays distinct.
+    """
+
+    def __init__(self, kinds, *, seed=14):
+        import random
+        from datetime import date, timedelta
+
+        from datasets.models import Sensor, Street
+
+        rng = random.Random(seed)
+        days = [date(2025, 1, 1) + timedelta(days=n) for n in range(365)]
+        pedestrians = list(
+            Sensor.objects.filter(datasets__slug="pedestrian-flows")
+            .order_by("code")
+            .values_list("code", flat=True)
+        )
+        streets = list(
+            Street.objects.filter(sensors__datasets__slug="pedestrian-flows")
+            .distinct()
+            .order_by("slug")
+            .values_list("slug", flat=True)
+        )
+        mondays = [day for day in days if day.weekday() == 0][:-1]
+        combos = {
+            "a": [
+                f"/api/v1/readings/?sensor={code}&metric=pedestrians_in"
+                f"&start={day}&end={day + timedelta(days=1)}&interval=15min"
+                for code in pedestrians
+                for day in days
+            ],
+            "b": [
+                f"/api/v1/readings/?street={slug}&dataset=pedestrian-flows"
+                f"&metric=pedestrians_in&start={day}"
+                f"&end={day + timedelta(days=7)}&interval=hour&agg=avg"
+                for slug in streets
+                for day in mondays
+            ],
+            "c": [
+                f"/api/v1/readings/?dataset=pedestrian-flows&metric={metric}&start={day}"
+                f"&end={day + timedelta(days=30)}&interval=day&agg=sum"
+                for metric in ("pedestrians_in", "pedestrians_out")
+                for day in days[:-30]
+            ],
+        }
+        for paths in combos.values():
+            rng.shuffle(paths)
+        self.kinds = kinds
+        self.combos = combos
+        self.position = 0
+
+    def take(self, count):
+        paths = []
+        for _ in range(count):
+            kind = self.kinds[self.position % len(self.kinds)]
+            turn = self.position // len(self.kinds)
+            combos = self.combos[kind]
+            cycle, index = divmod(turn, len(combos))
+            path = combos[index]
+            if cycle:
+                path += f"&page_size={1000 + cycle}"
+            paths.append(path)
+            self.position += 1
+        return paths
 
 
 # --- The machine -----------------------------------------------------------------
@@ -317,7 +421,7 @@ def start_gunicorn(args, log_path):
     return subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
 
 
-def wait_ready(server, port, timeout=60):
+def wait_ready(server, port, timeout=240):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -329,7 +433,7 @@ def wait_ready(server, port, timeout=60):
         except OSError:
             pass
         time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer within a minute")
+    raise RuntimeError(f"gunicorn did not answer within {timeout} s")
 
 
 def stop_gunicorn(server):
@@ -414,6 +518,11 @@ def merge_phases(phases):
     }
 
 
+def paths_for(pool):
+    """A fixed path, or fresh distinct paths from a PathPool."""
+    return pool.take(PATHS_PER_PHASE) if isinstance(pool, PathPool) else pool
+
+
 def measure_rounds(subjects, *, args):
     """Measure every subject in interleaved rounds; return {key: {phase: result}}.
 
@@ -424,7 +533,7 @@ def measure_rounds(subjects, *, args):
     collected = {key: {"c1": [], "load": []} for key, _path, _headers in subjects}
     for number in range(args.rounds):
         warmup = args.warmup if number == 0 else min(args.warmup, 0.5)
-        for key, path, headers in subjects:
+        for key, pool, headers in subjects:
             common = {
                 "port": args.port,
                 "headers": headers,
@@ -433,7 +542,7 @@ def measure_rounds(subjects, *, args):
             }
             collected[key]["c1"].append(
                 loadclient.run_phase(
-                    path,
+                    paths_for(pool),
                     concurrency=1,
                     processes=1,
                     duration=args.duration / 2 / args.rounds,
@@ -442,7 +551,7 @@ def measure_rounds(subjects, *, args):
             )
             collected[key]["load"].append(
                 loadclient.run_phase(
-                    path,
+                    paths_for(pool),
                     concurrency=args.concurrency,
                     processes=args.processes,
                     duration=args.duration / args.rounds,
@@ -552,6 +661,32 @@ def verdicts(results, bare_rps, memory):
                     ratio >= target["throughput_target"],
                 )
             )
+    for target in UNCACHED:
+        result = results.get(target["key"])
+        if result is None:
+            continue
+        if "p50_target_ms" in target:
+            p50 = result["c1"]["p50_ms"]
+            lines.append(
+                (
+                    f"({target['key']}) p50, one client",
+                    f"{p50:.1f} ms",
+                    f"<= {target['p50_target_ms']} ms",
+                    p50 <= target["p50_target_ms"],
+                )
+            )
+        if "load_throughput_target" in target:
+            load = result["load"]
+            ratio = load["rps"] / bare_rps if bare_rps else 0
+            lines.append(
+                (
+                    f"({target['key']}) throughput at c=N / bare's best",
+                    f"{ratio:.0%} (p50 {load['p50_ms']:.1f} ms, p95 "
+                    f"{load['p95_ms']:.1f} ms)",
+                    f">= {target['load_throughput_target']:.0%}",
+                    ratio >= target["load_throughput_target"],
+                )
+            )
     if memory is None:
         lines.append(("export memory growth", "not measured", "", False))
     else:
@@ -619,6 +754,14 @@ def main(argv=None):
         help="skip bench/workshop_certificates.py (300 certificates, ~1 min)",
     )
     parser.add_argument(
+        "--skip-uncached", action="store_true", help="only the fixed (cached) URLs"
+    )
+    parser.add_argument(
+        "--only-uncached",
+        action="store_true",
+        help="the bare view and the uncached workloads only",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="exit with 1 when a target is missed"
     )
     args = parser.parse_args(argv)
@@ -652,7 +795,7 @@ def main(argv=None):
         )
         print(f"  organiser session: /mon-compte/ answers {status} (200 = logged in)")
         subjects = [("bare", BARE_PATH, {})]
-        for target in TARGETS:
+        for target in [] if args.only_uncached else TARGETS:
             headers = auth_headers(target["auth"], cookie=cookie, token=token)
             status, _h, body = loadclient.fetch(
                 target["path"], port=args.port, headers=headers
@@ -663,11 +806,23 @@ def main(argv=None):
                 continue
             print(f"  first response: {len(body):,} bytes")
             subjects.append((target["key"], target["path"], headers))
+        if not args.skip_uncached:
+            for target in UNCACHED:
+                headers = auth_headers(target["auth"], cookie=cookie, token=token)
+                pool = PathPool(target["kinds"])
+                status, _h, body = loadclient.fetch(
+                    pool.take(1)[0], port=args.port, headers=headers
+                )
+                print(f"== {target['label']}")
+                if status != 200:
+                    print(f"  answered {status}: {body[:300]!r}; not measured")
+                    continue
+                subjects.append((target["key"], pool, headers))
         # Each worker imports the URLconf (and all views) on its first request:
         # warm every worker before any measurement, the cold phase included.
         for _key, path, headers in subjects:
             loadclient.run_phase(
-                path,
+                paths_for(path),
                 port=args.port,
                 headers=headers,
                 concurrency=2 * args.workers,
@@ -676,6 +831,8 @@ def main(argv=None):
                 duration=1.0,
             )
         for key, path, headers in subjects[1:]:
+            if isinstance(path, PathPool):
+                continue  # never cached anyway
             cold[key] = cold_latency(
                 path, port=args.port, headers=headers, count=args.cold_requests
             )
@@ -707,7 +864,7 @@ def main(argv=None):
     bare_rps = best_rps(results["bare"])
     rows = [("bare view", results["bare"])] + [
         (target["label"], results[target["key"]])
-        for target in TARGETS
+        for target in TARGETS + UNCACHED
         if target["key"] in results
     ]
     table = table_markdown(rows, bare_rps)

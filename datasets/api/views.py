@@ -6,6 +6,7 @@ import math
 from datetime import timedelta
 from urllib.parse import urlencode
 
+import orjson
 from django.conf import settings
 from django.db.models import (
     ExpressionWrapper,
@@ -37,7 +38,7 @@ from datasets.access import keys
 from datasets.filters import SensorFilter
 from datasets.models import HourlyRollup, ParkingZone, Reading, Sensor, Street
 
-from . import docs, fastcache, readings
+from . import catalogue, docs, fastcache, readings
 from .access import (
     AUTHENTICATE_HEADER,
     FINE,
@@ -317,7 +318,7 @@ def latest_values(selection, params, *, fine):
     (one index probe each).
     """
     model = Reading if fine else HourlyRollup
-    sensors = Sensor.objects.filter(
+    sensors = Sensor.objects.using(readings.read_database()).filter(
         datasets__slug__in={m.dataset for m in selection.metrics.values()}
     )
     if selection.sensor_ids is not None:
@@ -505,9 +506,10 @@ class ReadingsView(PortalAPIView):
         throttle = PortalRateThrottle()
         planned = throttle.plan(request)
         self._throttle_pending = False
-        # One Redis round trip: the rate-limit counter, the cached answer and,
-        # for a key, its record and its usage meter.
-        wanted = [cache_key]
+        # One Redis round trip: the rate-limit counter, the cached answer, the
+        # version of the in-memory catalogue and, for a key, its record and
+        # its usage meter.
+        wanted = [cache_key, catalogue.VERSION_KEY]
         meter = None
         if token:
             wanted.append(keys.cache_key(digest))
@@ -517,7 +519,7 @@ class ReadingsView(PortalAPIView):
         )
         cached = values[0]
         if token:
-            accept_key(request, fetched=values[1])
+            accept_key(request, fetched=values[2])
         if planned is not None and not throttle.settle(request, count):
             self.throttled(request, throttle.wait())
         _check_access(request, params)
@@ -526,7 +528,9 @@ class ReadingsView(PortalAPIView):
                 check_fine_scope(request, cached.get("datasets", ()))
             return _cached_response(request, cached)
 
-        selection = readings.resolve_selection(params)
+        selection = readings.resolve_selection(
+            params, catalogue.current(catalogue.ensure_version(values[1]))
+        )
         _check_access(request, params, selection)
         rows, next_key = readings.fetch_page(params, selection)
         next_url = None
@@ -536,7 +540,7 @@ class ReadingsView(PortalAPIView):
             body = _csv_bytes(rows)
             content_type = "text/csv; charset=utf-8"
         else:
-            body = JSONRenderer().render(
+            body = orjson.dumps(
                 {
                     "meta": {
                         "interval": params.interval,

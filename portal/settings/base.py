@@ -130,6 +130,20 @@ DATABASES = {
         DATABASE_URL, conn_max_age=60, conn_health_checks=True
     )
 }
+# A read-only replica (or its stand-in) for the readings API's queries, when
+# DATABASE_REPLICA_URL names one: docs/scaling.md. Its sessions are read-only
+# (a write there fails), and only datasets.api.readings reads from it.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+API_READ_DATABASE = "default"
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        "options": "-c default_transaction_read_only=on"
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    API_READ_DATABASE = "replica"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery -------------------------------------------------

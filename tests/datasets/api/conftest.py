@@ -137,6 +137,15 @@ def october_day(world):
     return world
 
 
+@pytest.fixture
+def warm_catalogue(october_day):
+    """The world, with this process's in-memory catalogue already read."""
+    from datasets.api import catalogue
+
+    catalogue.current()
+    return october_day
+
+
 def energy_mean(levels):
     return 10 * math.log10(sum(10 ** (v / 10) for v in levels) / len(levels))
 

@@ -185,6 +185,10 @@ def grant_revoke(request, pk):
 @organiser_required
 def grant_suspend(request, pk):
     grant = selectors.grant_for_backoffice(pk)
+    if grant.suspended_at is not None or not grant.is_active():
+        # No suspension form on the page to show an error on: say it above.
+        messages.error(request, _("This access cannot be suspended now."))
+        return redirect("access:grant_detail", pk=grant.pk)
     form = SuspendGrantForm(request.POST)
     if form.is_valid():
         try:

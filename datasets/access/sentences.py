@@ -131,8 +131,8 @@ def sentence(event, *, project, key=None):
         values["count"] = data.get("keys_revoked", 0)
         return (
             _(
-                "%(who)s revoked the access of %(project)s and its %(count)s active "
-                "key(s). Reason: %(reason)s"
+                "%(who)s revoked the access of %(project)s; active keys revoked "
+                "with it: %(count)s. Reason: %(reason)s"
             )
             % values
         )

@@ -121,9 +121,7 @@ def test_organiser_reads_sentences_and_filters_the_journal(
         f"Inès Moreau created the key “prod” ({key.prefix}) of Baromètre du bruit."
     ]
     by_kind = organiser_client.get(JOURNAL, {"kind": "data_grant.changed"})
-    assert [e.target_id for e in by_kind.context["page"].object_list] == [
-        str(grant.pk)
-    ]
+    assert [e.target_id for e in by_kind.context["page"].object_list] == [str(grant.pk)]
     hostile = organiser_client.get(
         JOURNAL, {"since": "0001-01-01", "until": "9999-12-31", "project": "x" * 50}
     )

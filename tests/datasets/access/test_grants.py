@@ -45,9 +45,7 @@ def today():
 
 
 def subjects():
-    return list(
-        OutgoingEmail.objects.order_by("id").values_list("to", "subject")
-    )
+    return list(OutgoingEmail.objects.order_by("id").values_list("to", "subject"))
 
 
 # --- the charter ----------------------------------------------------------------
@@ -273,9 +271,7 @@ def test_grant_service_refuses_hostile_limits(
 # --- renew, narrow, suspend -------------------------------------------------------
 
 
-def test_renew_and_narrow_are_audited_in_words_and_emailed(
-    holder, datasets, organiser
-):
+def test_renew_and_narrow_are_audited_in_words_and_emailed(holder, datasets, organiser):
     grant = make_grant(holder, datasets, organiser)
     key, _token = issue_api_key(
         grant, name="prod", actor=holder, datasets=[datasets[1]]
@@ -330,9 +326,7 @@ def test_change_that_changes_nothing_writes_and_sends_nothing(
     assert OutgoingEmail.objects.count() == 0
 
 
-def test_suspend_then_lift_audited_emailed_and_keys_follow(
-    holder, datasets, organiser
-):
+def test_suspend_then_lift_audited_emailed_and_keys_follow(holder, datasets, organiser):
     from datasets.access import keys
 
     grant = make_grant(holder, datasets, organiser)

@@ -13,6 +13,7 @@ the repository; a token is shown once).
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -243,7 +244,7 @@ def _print_demo_key(stdout):
             revoked_at__isnull=True,
         ).exists()
         if alive:
-            stdout.write(f"Demo API key (from var/{DEMO_KEY_FILE}): {token}")
+            _write_demo_key(stdout, token)
             return
     grant = (
         DataGrant.objects.active()
@@ -255,20 +256,24 @@ def _print_demo_key(stdout):
         return
     try:
         _key, token = issue_api_key(grant, name=DEMO_KEY_NAME, actor=grant.holder)
-    except Exception as error:  # noqa: BLE001 - the seed goes on without a key
-        stdout.write(f"No demo API key: {error}")
+    except ValidationError as error:  # the seed goes on without a key
+        stdout.write(f"No demo API key: {' '.join(error.messages)}")
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(token + "\n")
     path.chmod(0o600)
+    _write_demo_key(stdout, token)
+
+
+def _write_demo_key(stdout, token):
+    """Print the demo key and a curl call that returns yesterday's data."""
     today = paris_day(timezone.now())
     query = (
         "sensor=PED-001&metric=pedestrians_in&interval=15min"
         f"&start={today - datetime.timedelta(days=1)}&end={today}"
     )
+    stdout.write(f"Demo API key (kept in var/{DEMO_KEY_FILE}, shown once): {token}")
     stdout.write(
-        f"Demo API key (kept in var/{DEMO_KEY_FILE}): {token}\n"
-        f"  Holder: {grant.holder.email}. Try:\n"
-        f'  curl -H "Authorization: Bearer {token}" '
+        f'Try: curl -H "Authorization: Bearer {token}" '
         f'"http://localhost:8000/api/v1/readings/?{query}"'
     )

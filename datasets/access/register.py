@@ -129,13 +129,12 @@ def register_page(request):
             row["label"] = formats.date_format(
                 datetime.date(year, month, 1), "YEAR_MONTH_FORMAT"
             )
-    response = render(
+    # Not publicly cacheable: the page's header names the signed-in user.
+    return render(
         request,
         "access/register.html",
         {"entries": entries, "finest_step": FINEST_STEP_LABEL},
     )
-    response["Cache-Control"] = "public, max-age=300"
-    return response
 
 
 # --- API --------------------------------------------------------------------

@@ -102,10 +102,19 @@ def plan(request):
 def api_get_started(request):
     base = request.build_absolute_uri(reverse("api:readings")).rsplit("/readings/", 1)
     max_range = max_range_days()
+    # The examples ask for days that have data: yesterday and the weeks
+    # before it (the demo and the simulator fill the last weeks).
+    today = _paris_today()
+    day = today - timedelta(days=1)
     return render(
         request,
         "datasets/api_get_started.html",
         {
+            "day": day,
+            "next_day": today,
+            "week_start": today - timedelta(days=7),
+            "month_start": today - timedelta(days=14),
+            "range_start": today - timedelta(days=21),
             "api_root": base[0],
             "anon_rate": getattr(settings, "API_ANON_RATE", ""),
             "key_rate": getattr(settings, "API_KEY_RATE", ""),

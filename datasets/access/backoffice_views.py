@@ -20,7 +20,9 @@ from datasets.rollups import paris_day
 from portal.accounts.permissions import organiser_required
 
 from . import metering, selectors, services
-from .forms import GrantForm, GrantTermsForm, RevokeGrantForm
+from .forms import GrantForm, GrantTermsForm, RevokeGrantForm, SuspendGrantForm
+from .grants import experiment_ends_on, lift_grant_suspension, suspend_data_grant
+from .sentences import describe_events
 
 PAGE_SIZE = 25
 
@@ -43,7 +45,11 @@ def grant_list(request):
 
 
 def _default_end():
-    return paris_day(timezone.now()) + datetime.timedelta(days=365)
+    """One year from today, or the experiment's last day if sooner."""
+    return min(
+        paris_day(timezone.now()) + datetime.timedelta(days=365),
+        experiment_ends_on(),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -60,6 +66,9 @@ def grant_create(request):
                     datasets=data["datasets"],
                     expires_at=data["expires_at"],
                     actor=request.user,
+                    requests_per_minute=data["requests_per_minute"],
+                    requests_per_day=data["requests_per_day"],
+                    purpose=data["purpose"] or None,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -87,7 +96,7 @@ def grant_create(request):
     )
 
 
-def _grant_context(grant, *, change_form=None, revoke_form=None):
+def _grant_context(grant, *, change_form=None, revoke_form=None, suspend_form=None):
     now = timezone.now()
     key_rows = list(grant.keys.all())
     for key in key_rows:
@@ -102,11 +111,14 @@ def _grant_context(grant, *, change_form=None, revoke_form=None):
         or GrantTermsForm(
             initial={
                 "datasets": [dataset.pk for dataset in grant.datasets.all()],
-                "ends_on": paris_day(grant.expires_at - datetime.timedelta(seconds=1)),
+                "ends_on": grant.ends_on,
+                "requests_per_minute": grant.requests_per_minute,
+                "requests_per_day": grant.requests_per_day,
             }
         ),
         "revoke_form": revoke_form or RevokeGrantForm(),
-        "events": selectors.events_of_grant(grant),
+        "suspend_form": suspend_form or SuspendGrantForm(),
+        "events": describe_events(selectors.events_of_grant(grant)),
     }
 
 
@@ -129,6 +141,8 @@ def grant_change(request, pk):
                 datasets=form.cleaned_data["datasets"],
                 expires_at=form.cleaned_data["expires_at"],
                 actor=request.user,
+                requests_per_minute=form.cleaned_data["requests_per_minute"],
+                requests_per_day=form.cleaned_data["requests_per_day"],
             )
         except ValidationError as error:
             # A revoked grant has no change form to show the error on.
@@ -164,4 +178,69 @@ def grant_revoke(request, pk):
         "access/backoffice/grant_detail.html",
         _grant_context(grant, revoke_form=form),
         status=400,
+    )
+
+
+@require_POST
+@organiser_required
+def grant_suspend(request, pk):
+    grant = selectors.grant_for_backoffice(pk)
+    if grant.suspended_at is not None or not grant.is_active():
+        # No suspension form on the page to show an error on: say it above.
+        messages.error(request, _("This access cannot be suspended now."))
+        return redirect("access:grant_detail", pk=grant.pk)
+    form = SuspendGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            suspend_data_grant(
+                grant, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The access is suspended: its keys are refused; the team is told."),
+            )
+        return redirect("access:grant_detail", pk=grant.pk)
+    return render(
+        request,
+        "access/backoffice/grant_detail.html",
+        _grant_context(grant, suspend_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@organiser_required
+def grant_resume(request, pk):
+    grant = selectors.grant_for_backoffice(pk)
+    try:
+        lift_grant_suspension(grant, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("The suspension is lifted: the keys work again; the team is told."),
+        )
+    return redirect("access:grant_detail", pk=grant.pk)
+
+
+@require_GET
+@organiser_required
+def access_journal(request):
+    """The audit trail of grants, keys and charter signatures, as sentences,
+    filtered by project, key, kind of event and dates."""
+    from .sentences import journal_for_backoffice
+
+    journal = journal_for_backoffice(request.GET)
+    page = Paginator(journal.qs, 50).get_page(request.GET.get("page"))
+    page.object_list = describe_events(list(page.object_list))
+    return render(
+        request,
+        "access/backoffice/journal.html",
+        {"filter": journal, "page": page},
     )

@@ -7,6 +7,7 @@ class AccessState(models.TextChoices):
 
     ACTIVE = "active", _("Active")
     ROTATED = "rotated", _("Rotated")
+    SUSPENDED = "suspended", _("Suspended")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
 
@@ -16,3 +17,11 @@ class GrantEmail(models.TextChoices):
 
     CREATED = "created", _("Access granted")
     REVOKED = "revoked", _("Access revoked")
+    CHANGED = "changed", _("Access changed")
+    SUSPENDED = "suspended", _("Access suspended")
+    RESUMED = "resumed", _("Access resumed")
+    EXPIRING = "expiring", _("Access ending soon")
+
+
+# Reminders before a grant or a key ends, in days (one email each).
+EXPIRY_REMINDER_DAYS = (30, 7)

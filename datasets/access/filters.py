@@ -37,6 +37,8 @@ class DataGrantFilter(django_filters.FilterSet):
             return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
         if value == AccessState.REVOKED:
             return queryset.filter(revoked_at__isnull=False)
+        if value == AccessState.SUSPENDED:
+            return queryset.active(now=now).filter(suspended_at__isnull=False)
         return queryset
 
     def filter_search(self, queryset, name, value):

@@ -9,6 +9,8 @@ from datasets.models import Dataset
 from datasets.rollups import paris_day, paris_midnight
 from portal.accounts.models import User
 
+from .grants import experiment_ends_on, parse_networks
+
 
 class DatasetChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
@@ -28,9 +30,26 @@ def _grant_end_field():
     )
 
 
+def _limit_field(label, highest, help_text):
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        min_value=1,
+        max_value=highest,
+        error_messages={
+            "invalid": _("Type a whole number of requests."),
+            "min_value": _("A limit is at least 1 request."),
+            "max_value": _("A limit is at most %(limit_value)s requests."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
 class GrantTermsForm(forms.Form):
-    """The datasets and the end of a grant; ``cleaned_data["expires_at"]`` is
-    the end of the chosen Paris day."""
+    """The datasets, the end and the limits of a grant;
+    ``cleaned_data["expires_at"]`` is the end of the chosen Paris day, never
+    beyond the experiment's last day."""
 
     datasets = DatasetChoiceField(
         label=_("Datasets"),
@@ -39,13 +58,45 @@ class GrantTermsForm(forms.Form):
         error_messages={"required": _("Choose at least one dataset.")},
     )
     ends_on = _grant_end_field()
+    requests_per_minute = _limit_field(
+        _("Requests per minute"),
+        100_000,
+        _("Per key. Beyond it, the API answers 429 until the next minute."),
+    )
+    requests_per_day = _limit_field(
+        _("Requests per day"),
+        100_000_000,
+        _("Per key and Paris day."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requests_per_minute"].initial = 600
+        self.fields["requests_per_day"].initial = 100_000
+        self.fields["ends_on"].widget.attrs["max"] = experiment_ends_on().isoformat()
 
     def clean(self):
         cleaned = super().clean()
+        per_minute = cleaned.get("requests_per_minute")
+        per_day = cleaned.get("requests_per_day")
+        if per_minute and per_day and per_day < per_minute:
+            self.add_error(
+                "requests_per_day",
+                _("The daily limit cannot be lower than the per-minute limit."),
+            )
         ends_on = cleaned.get("ends_on")
         if ends_on is None:
             return cleaned
         now = timezone.now()
+        last_day = experiment_ends_on()
+        if ends_on > last_day:
+            # Checked first: a date such as 9999-12-31 has no midnight after it.
+            self.add_error(
+                "ends_on",
+                _("The experiment ends on %(date)s: choose that day or an earlier one.")
+                % {"date": formats.date_format(last_day)},
+            )
+            return cleaned
         expires_at = paris_midnight(ends_on + datetime.timedelta(days=1))
         longest = settings.API_GRANT_MAX_DAYS
         latest = paris_day(now + datetime.timedelta(days=longest)) - datetime.timedelta(
@@ -88,7 +139,25 @@ class GrantForm(GrantTermsForm):
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
-    field_order = ["project", "holder_email", "datasets", "ends_on"]
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        help_text=_(
+            "What the project does with the data, in its own words: shown in "
+            "the public register. No personal data."
+        ),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    field_order = [
+        "project",
+        "holder_email",
+        "datasets",
+        "ends_on",
+        "requests_per_minute",
+        "requests_per_day",
+        "purpose",
+    ]
 
     def __init__(self, *args, **kwargs):
         from applications.models import Project
@@ -139,9 +208,95 @@ class RevokeGrantForm(forms.Form):
     )
 
 
+class SuspendGrantForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the suspension"),
+        help_text=_("Sent by email to the project's team."),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class ApiKeyForm(forms.Form):
+    """A new key's name and options: the datasets it reads (a subset of the
+    grant's), an end sooner than the grant's, allowed client address ranges."""
+
     name = forms.CharField(
         label=_("Key name"),
         help_text=_("Where it is used, for instance “production server”."),
         max_length=80,
+        error_messages={
+            "required": _("Name the key (where it is used, for instance).")
+        },
     )
+    datasets = forms.MultipleChoiceField(
+        label=_("Datasets it reads"),
+        help_text=_("None ticked: every dataset of the access."),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={
+            "invalid_choice": _("A key reads only datasets of its access."),
+        },
+    )
+    ends_on = forms.DateField(
+        label=_("Last day (optional)"),
+        help_text=_("Empty: the key ends with the access."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+    )
+    allowed_networks = forms.CharField(
+        label=_("Allowed client IP ranges (optional)"),
+        help_text=_(
+            "One range per line, such as 192.0.2.0/24 or 2001:db8::/32. "
+            "Empty: any address."
+        ),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, grant=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grant = grant
+        # The grant's datasets as prefetched: no query per grant on a page.
+        self.grant_datasets = (
+            sorted(grant.datasets.all(), key=lambda d: (d.position, d.slug))
+            if grant is not None
+            else []
+        )
+        self.fields["datasets"].choices = [
+            (dataset.slug, f"{dataset.name} ({dataset.slug})")
+            for dataset in self.grant_datasets
+        ]
+        if grant is not None:
+            self.fields["ends_on"].widget.attrs["max"] = grant.ends_on.isoformat()
+
+    def clean_datasets(self):
+        chosen = set(self.cleaned_data.get("datasets") or ())
+        return [dataset for dataset in self.grant_datasets if dataset.slug in chosen]
+
+    def clean_allowed_networks(self):
+        try:
+            return parse_networks(self.cleaned_data["allowed_networks"])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data.get("ends_on")
+        if ends_on is None:
+            return None
+        if self.grant is not None and ends_on >= self.grant.ends_on:
+            raise forms.ValidationError(
+                _("Choose a day before %(date)s, the end of the access.")
+                % {"date": formats.date_format(self.grant.ends_on)}
+            )
+        if ends_on < paris_day(timezone.now()):
+            raise forms.ValidationError(_("The end of the key must be in the future."))
+        return ends_on
+
+    @property
+    def expires_at(self):
+        ends_on = self.cleaned_data.get("ends_on")
+        if ends_on is None:
+            return None
+        return paris_midnight(ends_on + datetime.timedelta(days=1))

@@ -113,6 +113,7 @@ def load_access(digest):
             digest=digest,
             revoked_at__isnull=True,
             grant__revoked_at__isnull=True,
+            grant__suspended_at__isnull=True,
             grant__holder__is_active=True,
         )
         .select_related("grant")

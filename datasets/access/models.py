@@ -5,12 +5,17 @@ The tables were created by the ``datasets`` app (migrations 0004 and 0005)
 and moved here without copying a row (see ``migrations/0001_initial.py``).
 """
 
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 class DataGrantQuerySet(models.QuerySet):
@@ -109,6 +114,14 @@ class DataGrant(models.Model):
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
 
+    @property
+    def ends_on(self):
+        """The last Paris day of access: it stops at the midnight after it.
+        Every page and email shows this date, never the midnight itself."""
+        return timezone.localtime(
+            self.expires_at - datetime.timedelta(microseconds=1), PARIS
+        ).date()
+
 
 class ApiKey(models.Model):
     """A credential of a grant. Only its SHA-256 digest is stored: the secret
@@ -172,6 +185,14 @@ class ApiKey(models.Model):
     def is_active(self, now=None):
         now = now or timezone.now()
         return self.revoked_at is None and self.expires_at > now
+
+    @property
+    def ends_on(self):
+        """The last Paris day of access: it stops at the midnight after it.
+        Every page and email shows this date, never the midnight itself."""
+        return timezone.localtime(
+            self.expires_at - datetime.timedelta(microseconds=1), PARIS
+        ).date()
 
 
 class ApiKeyUsage(models.Model):

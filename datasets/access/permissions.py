@@ -25,6 +25,21 @@ def is_grant_active(user, grant):
 
 
 @rules.predicate
+def is_project_team_member(user, project):
+    """A member of ``project``'s team (the application's team)."""
+    if not is_authenticated(user) or project is None:
+        return False
+    return project.application.team.filter(user=user).exists()
+
+
+def project_has_signed_charter_in_force(project):
+    """Whether ``project`` signed the data charter in force (before any key)."""
+    from .charter import project_has_signed_charter_in_force as signed
+
+    return signed(project)
+
+
+@rules.predicate
 def is_key_holder(user, key):
     if not is_authenticated(user) or key is None:
         return False
@@ -35,5 +50,7 @@ def is_key_holder(user, key):
 can_issue_key = is_grant_holder & is_grant_active
 # Rotate or revoke a key: the holder of its grant.
 can_manage_key = is_key_holder
+# Sign the data charter for a Project: a member of its team.
+can_sign_charter = is_project_team_member
 # Grant, change or revoke access: an organiser.
 can_grant_access = is_organiser

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import keys
-from .models import ApiKey, DataGrant
+from .models import ApiKey, CharterSignature, DataGrant
 
 
 def export_for(user):
@@ -19,7 +19,19 @@ def export_for(user):
         .select_related("project")
         .prefetch_related("datasets", "keys")
     )
+    signatures = CharterSignature.objects.filter(signer=user).select_related(
+        "charter", "project"
+    )
     return {
+        "charter_signatures": [
+            {
+                "project": signature.project.name,
+                "charter_version": signature.charter.version,
+                "signer_name": signature.signer_name,
+                "signed_at": signature.signed_at.isoformat(),
+            }
+            for signature in signatures
+        ],
         "data_access": [
             {
                 "project": grant.project_name,
@@ -61,4 +73,12 @@ def erase_for(user):
     user_keys = ApiKey.objects.filter(grant__holder=user)
     revoked = user_keys.filter(revoked_at__isnull=True).update(revoked_at=now)
     keys.forget(user_keys.values_list("digest", flat=True))
-    return {"data_grants_revoked": grants, "api_keys_revoked": revoked}
+    # The Project's signature stays (its keys rest on it); the person goes.
+    signatures = CharterSignature.objects.filter(signer=user).update(
+        signer=None, signer_name="—"
+    )
+    return {
+        "data_grants_revoked": grants,
+        "api_keys_revoked": revoked,
+        "charter_signatures_anonymised": signatures,
+    }

@@ -121,11 +121,14 @@ def grant_email_recipients(grant):
 
 def access_state(obj, now):
     """The state of a grant or a key at ``now``: ``revoked``, ``expired``,
-    ``rotated`` (a replaced key still in its grace period) or ``active``."""
+    ``suspended`` (a grant), ``rotated`` (a replaced key still in its grace
+    period) or ``active``."""
     if obj.revoked_at is not None:
         return AccessState.REVOKED.value
     if obj.expires_at <= now:
         return AccessState.EXPIRED.value
+    if getattr(obj, "suspended_at", None) is not None:
+        return AccessState.SUSPENDED.value
     if getattr(obj, "replaced_by_id", None) is not None:
         return AccessState.ROTATED.value
     return AccessState.ACTIVE.value
@@ -158,4 +161,5 @@ def grant_prefill_for_project(pk):
         "datasets": sorted(
             {item.dataset_id for item in application.requested_datasets.all()}
         ),
+        "purpose": project.summary,
     }

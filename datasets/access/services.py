@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.audit.services import record_event
@@ -20,7 +20,9 @@ from portal.outbox.enums import EmailKind
 from portal.outbox.services import queue_email
 
 from . import keys
+from .charter import project_has_signed_charter_in_force
 from .enums import GrantEmail
+from .grants import experiment_ends_on
 from .models import ApiKey, DataGrant
 from .selectors import grant_email_recipients
 
@@ -30,6 +32,8 @@ MAX_ACTIVE_KEYS_PER_GRANT = 5
 
 
 def _check_grant_terms(datasets, expires_at, *, now):
+    from .grants import latest_end
+
     if not datasets:
         raise ValidationError(_("Choose at least one dataset."))
     if expires_at <= now:
@@ -40,6 +44,17 @@ def _check_grant_terms(datasets, expires_at, *, now):
             _("An access runs for %(days)s days at most: choose an earlier end.")
             % {"days": longest}
         )
+    if expires_at > latest_end():
+        raise ValidationError(
+            _("The experiment ends on %(date)s: an access cannot run beyond.")
+            % {"date": formats.date_format(experiment_ends_on())}
+        )
+
+
+def _check_limits(requests_per_minute, requests_per_day):
+    from .grants import check_limits
+
+    check_limits(requests_per_minute, requests_per_day)
 
 
 def _grant_summary(grant):
@@ -48,6 +63,8 @@ def _grant_summary(grant):
         "project_id": grant.project_id,
         "datasets": sorted(grant.datasets.values_list("slug", flat=True)),
         "expires_at": grant.expires_at.isoformat(),
+        "requests_per_minute": grant.requests_per_minute,
+        "requests_per_day": grant.requests_per_day,
     }
 
 
@@ -55,7 +72,17 @@ def _actor_or_none(actor):
     return actor if actor is not None and actor.is_authenticated else None
 
 
-def grant_data_access(project, *, holder, datasets, expires_at, actor):
+def grant_data_access(
+    project,
+    *,
+    holder,
+    datasets,
+    expires_at,
+    actor,
+    requests_per_minute=None,
+    requests_per_day=None,
+    purpose=None,
+):
     """Give ``project`` 15-minute access to ``datasets`` until ``expires_at``,
     held by ``holder``, a member of the project's team.
 
@@ -79,6 +106,10 @@ def grant_data_access(project, *, holder, datasets, expires_at, actor):
     if not project.application.team.filter(user=holder).exists():
         raise ValidationError(_("The holder must be a member of the project's team."))
     _check_grant_terms(datasets, expires_at, now=now)
+    limits = _limits_or_defaults(requests_per_minute, requests_per_day)
+    _check_limits(*limits)
+    if purpose is None:
+        purpose = project.summary or ""
     with transaction.atomic():
         grant = DataGrant.objects.create(
             project=project,
@@ -86,6 +117,9 @@ def grant_data_access(project, *, holder, datasets, expires_at, actor):
             expires_at=expires_at,
             granted_by=_actor_or_none(actor),
             created_at=now,
+            requests_per_minute=limits[0],
+            requests_per_day=limits[1],
+            purpose=str(purpose).strip()[:2000],
         )
         grant.datasets.set(datasets)
         record_event(
@@ -99,11 +133,35 @@ def grant_data_access(project, *, holder, datasets, expires_at, actor):
     return grant
 
 
-def change_data_grant(grant, *, datasets, expires_at, actor):
-    """Change the datasets or the end of an active grant; its keys follow at
-    once (their cached records are dropped on commit). Keys never outlive
-    their grant. Raises ``ValidationError`` as ``grant_data_access`` does, or
-    for a revoked grant. Writes ``data_grant.changed``."""
+def _limits_or_defaults(per_minute, per_day):
+    fields = DataGrant._meta
+    return (
+        fields.get_field("requests_per_minute").default
+        if per_minute is None
+        else per_minute,
+        fields.get_field("requests_per_day").default if per_day is None else per_day,
+    )
+
+
+def change_data_grant(
+    grant,
+    *,
+    datasets,
+    expires_at,
+    actor,
+    requests_per_minute=None,
+    requests_per_day=None,
+):
+    """Change the datasets, the end or the limits of an active grant: renew
+    it (a later end), narrow it (fewer datasets), widen or shorten it. Its
+    keys follow at once (their cached records are dropped on commit); keys
+    never outlive their grant and lose the datasets the grant loses.
+
+    Raises ``ValidationError`` as ``grant_data_access`` does, or for a revoked
+    grant. Writes ``data_grant.changed`` with the kinds of change
+    (``renewed``, ``shortened``, ``narrowed``, ``widened``, ``limits``) and
+    emails the team; a change that changes nothing writes and sends nothing.
+    """
     now = timezone.now()
     datasets = list(datasets)
     _check_grant_terms(datasets, expires_at, now=now)
@@ -111,18 +169,53 @@ def change_data_grant(grant, *, datasets, expires_at, actor):
         grant = DataGrant.objects.select_for_update().get(pk=grant.pk)
         if grant.revoked_at is not None:
             raise ValidationError(_("This access was revoked."))
+        limits = (
+            grant.requests_per_minute
+            if requests_per_minute is None
+            else requests_per_minute,
+            grant.requests_per_day if requests_per_day is None else requests_per_day,
+        )
+        _check_limits(*limits)
         before = _grant_summary(grant)
+        old_ids = set(grant.datasets.values_list("pk", flat=True))
+        new_ids = {dataset.pk for dataset in datasets}
+        changes = []
+        if expires_at > grant.expires_at:
+            changes.append("renewed")
+        elif expires_at < grant.expires_at:
+            changes.append("shortened")
+        if old_ids - new_ids:
+            changes.append("narrowed")
+        if new_ids - old_ids:
+            changes.append("widened")
+        if limits != (grant.requests_per_minute, grant.requests_per_day):
+            changes.append("limits")
+        if not changes:
+            return grant
         grant.expires_at = expires_at
-        grant.save(update_fields=["expires_at"])
+        grant.requests_per_minute, grant.requests_per_day = limits
+        grant.save(
+            update_fields=["expires_at", "requests_per_minute", "requests_per_day"]
+        )
         grant.datasets.set(datasets)
         grant.keys.filter(expires_at__gt=expires_at).update(expires_at=expires_at)
+        if old_ids - new_ids:
+            # A key limited to datasets the grant lost keeps the rest only.
+            through = ApiKey.datasets.through
+            through.objects.filter(
+                apikey__grant=grant, dataset_id__in=old_ids - new_ids
+            ).delete()
         keys.forget(grant.keys.values_list("digest", flat=True))
-        record_event(
+        event = record_event(
             "data_grant.changed",
             actor=actor,
             target=grant,
             before=before,
             after=_grant_summary(grant),
+            data={"changes": changes},
+        )
+        _queue_grant_emails(
+            grant, GrantEmail.CHANGED, once=str(event.pk), changes=changes
         )
     return grant
 
@@ -155,14 +248,29 @@ def revoke_data_grant(grant, *, reason, actor):
     return grant
 
 
-def issue_api_key(grant, *, name, actor):
+def issue_api_key(
+    grant,
+    *,
+    name,
+    actor,
+    datasets=(),
+    expires_at=None,
+    allowed_networks=(),
+):
     """Create a key on an active ``grant``; return ``(key, token)``.
 
+    Options: ``datasets`` (a subset of the grant's; empty: all of them),
+    ``expires_at`` (sooner than the grant's end; ``None``: with the grant)
+    and ``allowed_networks`` (CIDR strings; empty: any client address).
+
     The token is returned once and never stored (only its SHA-256 digest).
-    The key expires with its grant. Raises ``ValidationError`` for a grant
-    revoked or expired, an empty name, or more than
-    ``MAX_ACTIVE_KEYS_PER_GRANT`` active keys. Writes ``api_key.issued``.
+    Raises ``ValidationError`` for a Project that has not signed the charter
+    in force, a grant revoked, suspended or expired, an empty name, options
+    outside the grant, or more than ``MAX_ACTIVE_KEYS_PER_GRANT`` active keys.
+    Writes ``api_key.issued`` and emails the team (``api_key_created``).
     """
+    from .grants import check_key_options, queue_key_email
+
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("Name the key (where it is used, for instance)."))
@@ -171,6 +279,17 @@ def issue_api_key(grant, *, name, actor):
         grant = DataGrant.objects.select_for_update().get(pk=grant.pk)
         if not grant.is_active(now):
             raise ValidationError(_("This access has ended: no new key."))
+        if grant.suspended_at is not None:
+            raise ValidationError(_("This access is suspended: no new key."))
+        if grant.project_id is not None and not project_has_signed_charter_in_force(
+            grant.project
+        ):
+            raise ValidationError(
+                _("Sign the data charter in force before creating a key.")
+            )
+        datasets, networks = check_key_options(
+            grant, datasets=datasets, expires_at=expires_at, networks=allowed_networks
+        )
         active = grant.keys.filter(revoked_at__isnull=True, expires_at__gt=now)
         if active.count() >= MAX_ACTIVE_KEYS_PER_GRANT:
             raise ValidationError(
@@ -178,12 +297,31 @@ def issue_api_key(grant, *, name, actor):
                 % {"count": MAX_ACTIVE_KEYS_PER_GRANT}
             )
         key, token = _create_key(grant, name=name[:80], actor=actor, now=now)
+        changed = []
+        if expires_at is not None and expires_at < key.expires_at:
+            key.expires_at = expires_at
+            changed.append("expires_at")
+        if networks:
+            key.allowed_networks = networks
+            changed.append("allowed_networks")
+        if changed:
+            key.save(update_fields=changed)
+        if datasets:
+            key.datasets.set(datasets)
         record_event(
             "api_key.issued",
             actor=actor,
             target=key,
-            data={"prefix": key.prefix, "name": key.name, "grant": grant.pk},
+            data={
+                "prefix": key.prefix,
+                "name": key.name,
+                "grant": grant.pk,
+                "datasets": sorted(dataset.slug for dataset in datasets),
+                "networks": networks,
+                "expires_at": key.expires_at.isoformat(),
+            },
         )
+        queue_key_email(key, "created")
     return key, token
 
 
@@ -254,15 +392,15 @@ def rotate_api_key(key, *, actor):
     return new_key, token
 
 
-def _queue_grant_emails(grant, event):
+def _queue_grant_emails(grant, event, *, once="", **extra):
     """Queue the ``event`` email of ``grant`` to each member of its project's
     team (the holder alone for a grant made before Projects), each in their
     language, through the outbox: one row per person, keyed by grant, event
     and person, so queuing twice sends once. No key ever appears in it."""
     event = GrantEmail(event)
     datasets = list(grant.datasets.order_by("position", "slug"))
-    # The last day of access: it ends at the midnight after it.
-    ends_on = timezone.localtime(grant.expires_at - timedelta(microseconds=1)).date()
+    # The last day of access (Paris): it ends at the midnight after it.
+    ends_on = grant.ends_on
     for person in grant_email_recipients(grant):
         language = (person.language or settings.LANGUAGE_CODE)[:2]
         with translation.override(language):
@@ -276,13 +414,16 @@ def _queue_grant_emails(grant, event):
                 "ends_on": ends_on,
                 "url": settings.SITE_URL + reverse("access:access_list"),
                 "contact": settings.PORTAL_CONTACT_EMAIL,
+                **extra,
             }
             subject = render_to_string(
                 f"email/data_grant_{event.value}_subject.txt", context
             )
             body = render_to_string(f"email/data_grant_{event.value}_body.txt", context)
         queue_email(
-            key=f"data-grant:{grant.pk}:{event.value}:{person.pk}",
+            key=f"data-grant:{grant.pk}:{event.value}:{once}:{person.pk}"
+            if once
+            else f"data-grant:{grant.pk}:{event.value}:{person.pk}",
             kind=EmailKind.DATA_GRANT,
             to=person.email,
             subject=subject,

@@ -10,3 +10,12 @@ def flush_api_usage_task():
     from .metering import flush_api_usage
 
     return flush_api_usage()
+
+
+@shared_task(name="access.send_expiry_reminders")
+def send_expiry_reminders_task():
+    """Email the teams whose grant or key ends in 30 or 7 days (safe to run
+    twice: the outbox sends each reminder once)."""
+    from .grants import send_expiry_reminders
+
+    return send_expiry_reminders()

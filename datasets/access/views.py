@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import metering, selectors, services
+from . import charter, metering, selectors, services
 from .forms import ApiKeyForm
 
 
@@ -36,15 +36,18 @@ def _access_list_page(request, *, failed=None):
     now = timezone.now()
     grants = _with_states(list(selectors.grants_of(request.user)), now)
     usage = metering.usage_of_grants(grants)
+    signed = charter.signed_projects([g.project_id for g in grants if g.project_id])
     for grant in grants:
         grant.usage = usage[grant.pk]
         grant.usage_chart_id = f"usage-{grant.pk}"
+        grant.charter_signed = grant.project_id is None or grant.project_id in signed
+        grant.key_form = ApiKeyForm(grant=grant, auto_id=f"id_grant{grant.pk}_%s")
         if failed and failed[0] == grant.pk:
-            grant.key_name, grant.key_errors = failed[1], failed[2]
+            grant.key_form = failed[1]
     return render(
         request,
         "access/grant_list.html",
-        {"grants": grants, "key_form": ApiKeyForm(), "now": now},
+        {"grants": grants, "now": now},
         status=400 if failed else 200,
     )
 
@@ -73,20 +76,22 @@ def _token_page(request, key, token, *, rotated=None):
 @require_POST
 def key_create(request, pk):
     grant = selectors.grant_of_holder(request.user, pk)
-    form = ApiKeyForm(request.POST)
+    form = ApiKeyForm(request.POST, grant=grant, auto_id=f"id_grant{grant.pk}_%s")
     if form.is_valid():
         try:
             key, token = services.issue_api_key(
-                grant, name=form.cleaned_data["name"], actor=request.user
+                grant,
+                name=form.cleaned_data["name"],
+                actor=request.user,
+                datasets=form.cleaned_data["datasets"],
+                expires_at=form.expires_at,
+                allowed_networks=form.cleaned_data["allowed_networks"],
             )
         except ValidationError as error:
-            errors = error.messages
+            form.add_error(None, error)
         else:
             return _token_page(request, key, token)
-    else:
-        errors = [_("Name the key (where it is used, for instance).")]
-    typed = request.POST.get("name", "")[:80]
-    return _access_list_page(request, failed=(grant.pk, typed, errors))
+    return _access_list_page(request, failed=(grant.pk, form))
 
 
 @login_required

@@ -1,6 +1,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from datasets.access.register import RegisterView
+
 from . import views
 
 app_name = "api"
@@ -32,4 +34,5 @@ urlpatterns = [
         views.ReadingsExportView.as_view(),
         name="readings-export",
     ),
+    path("register/", RegisterView.as_view(), name="register"),
 ]

@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workshops.send_feedback_invitations",
         "schedule": 15 * 60,
     },
+    # Reminders 30 and 7 days before a grant or a key ends (once each).
+    "access-expiry-reminders": {
+        "task": "access.send_expiry_reminders",
+        "schedule": 6 * 3600,
+    },
 }
 if UPSTREAM_SENSOR_API_URL:
     CELERY_BEAT_SCHEDULE["datasets-pull-upstream"] = {
@@ -411,6 +416,8 @@ API_USER_RATE = os.environ.get("API_USER_RATE", "6000/min")
 API_KEY_RATE = os.environ.get("API_KEY_RATE", "6000/min")
 # The longest a data access grant (and its keys) may run, in days.
 API_GRANT_MAX_DAYS = int(os.environ.get("API_GRANT_MAX_DAYS", "366"))
+# The last day of the 5-year experiment (Paris): no grant or key runs beyond.
+PORTAL_EXPERIMENT_ENDS_ON = os.environ.get("PORTAL_EXPERIMENT_ENDS_ON", "2030-06-30")
 # Longest range per request of /api/v1/readings/, per interval (days).
 API_MAX_RANGE_DAYS = {"15min": 31, "hour": 366, "day": 3700}
 # Cache lifetimes (seconds) of readings responses: ranges reaching into the
@@ -432,6 +439,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "catalogue", "description": "Datasets, metrics, DTPR sheets."},
         {"name": "places", "description": "Streets, sensors (GeoJSON)."},
         {"name": "values", "description": "Latest values and readings."},
+        {"name": "register", "description": "The public register of data uses."},
     ],
 }
 

@@ -7,8 +7,13 @@ from django.utils import timezone
 
 from applications.enums import ApplicationState
 from applications.services import create_project
+from datasets.access.charter import sign_charter
 from datasets.access.services import grant_data_access
-from tests.applications.factories import ApplicationFactory, CallFactory
+from tests.applications.factories import (
+    ApplicationFactory,
+    CallFactory,
+    DataCharterFactory,
+)
 from tests.conftest import make_user
 from tests.datasets.factories import DatasetFactory
 
@@ -34,14 +39,23 @@ def datasets(db):
     ]
 
 
-def make_project(lead, name="Trottoirs vivants", **application):
+def make_project(lead, name="Trottoirs vivants", *, signed=True, **application):
     """The Project of a retained application titled ``name``, ``lead`` its
-    team lead (in a call of no dataset unless ``call=`` is given)."""
+    team lead (in a call of no dataset unless ``call=`` is given). With
+    ``signed``, ``lead`` signed the data charter in force for it."""
     application.setdefault("call", CallFactory(datasets=[]))
     retained = ApplicationFactory(
         state=ApplicationState.RETAINED, title=name, created_by=lead, **application
     )
-    return create_project(retained, actor=None)
+    project = create_project(retained, actor=None)
+    if signed:
+        sign_charter(
+            project,
+            charter=DataCharterFactory(),
+            signer=lead,
+            signer_name=lead.full_name or lead.email,
+        )
+    return project
 
 
 def make_grant(holder, datasets, organiser, *, project="Trottoirs vivants", days=90):

@@ -115,12 +115,14 @@ def test_grant_list_shows_terms_state_and_active_keys(
 
     page = response.content.decode()
     detail = reverse("access:grant_detail", kwargs={"pk": grant.pk})
-    end = timezone.localtime(grant.expires_at)
+    # The last day of access, as in the team's email (not the midnight after).
+    with translation.override("en"):
+        end = date_format(grant.ends_on)
     assert (
         f'<th scope="row"><a href="{detail}">Baromètre du bruit</a></th>\n'
         '      <td><a href="mailto:ines@example.org">ines@example.org</a></td>\n'
         "      <td>Pedestrian flows, Sound levels</td>\n"
-        f"      <td>{end:%-d %b %Y}</td>\n"
+        f"      <td>{end}</td>\n"
         '      <td><span class="badge badge-success">Active</span>\n</td>\n'
         "      <td>3</td>"
     ) in page
@@ -563,7 +565,13 @@ def test_grant_page_shows_terms_keys_and_history(english, holder, organiser, dat
         "api_key.issued",
         "data_grant.created",
     ]
-    assert "<td><code>data_grant.created</code></td>" in page
+    assert "data_grant.created" not in page
+    with translation.override("en"):
+        end = date_format(grant.ends_on)
+    assert (
+        "<td>Claire Martin granted Baromètre du bruit access to pedestrian-flows, "
+        f"sound-levels until the end of {end}.</td>"
+    ) in page
 
 
 def test_grant_changed_through_its_page(

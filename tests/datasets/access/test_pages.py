@@ -141,7 +141,7 @@ def test_access_list_shows_only_my_grants(
     ) in page
     assert '<span class="badge badge-success">Active</span>' in page
     assert "<p>No key yet.</p>" in page
-    assert '<label for="key-name-' in page
+    assert f'<label for="id_grant{mine.pk}_name">Key name:</label>' in page
 
 
 def test_access_list_empty_state(english, holder):
@@ -192,8 +192,8 @@ def test_access_list_query_count_does_not_grow_with_rows(
     login(client, holder)
 
     # user, session, grants, their datasets, their keys with replacements,
-    # the keys' usage
-    with django_assert_num_queries(5):
+    # the keys' usage, the charter in force and the projects' signatures
+    with django_assert_num_queries(7):
         response = client.get(ACCESS_LIST)
 
     assert len(response.context["grants"]) == size
@@ -314,7 +314,7 @@ def test_create_key_without_a_name_says_so(english, holder, grant):
     assert response.status_code == 400
     page = response.content.decode()
     assert (
-        f'<ul class="errorlist" id="key-name-{grant.pk}-error"><li>Name the key '
+        f'<ul class="errorlist" id="id_grant{grant.pk}_name_error"><li>Name the key '
         "(where it is used, for instance).</li></ul>"
     ) in page
     assert 'aria-invalid="true"' in page

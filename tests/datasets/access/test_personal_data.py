@@ -33,3 +33,31 @@ def test_export_and_erasure_of_an_account_reach_its_grants(
         "Baromètre du bruit",
     )
     assert ApiKey.objects.get().revoked_at == grant.revoked_at
+
+
+def test_erasure_keeps_the_projects_signature_without_the_person(
+    holder, datasets, organiser
+):
+    from datasets.access.models import CharterSignature
+    from datasets.access.personal_data import erase_for, export_for
+    from tests.datasets.conftest import make_grant
+
+    grant = make_grant(holder, datasets, organiser)
+    assert export_for(holder)["charter_signatures"] == [
+        {
+            "project": "Trottoirs vivants",
+            "charter_version": "1.0",
+            "signer_name": "Inès Moreau",
+            "signed_at": CharterSignature.objects.get().signed_at.isoformat(),
+        }
+    ]
+
+    result = erase_for(holder)
+
+    signature = CharterSignature.objects.get()
+    assert (signature.project, signature.signer, signature.signer_name) == (
+        grant.project,
+        None,
+        "—",
+    )
+    assert result["charter_signatures_anonymised"] == 1

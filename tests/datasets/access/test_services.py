@@ -87,6 +87,8 @@ def test_grant_data_access_records_terms_and_audit(grant, project, holder, organ
         "project_id": project.pk,
         "datasets": ["pedestrian-flows"],
         "expires_at": grant.expires_at.isoformat(),
+        "requests_per_minute": 600,
+        "requests_per_day": 100_000,
     }
     assert event.data == {"holder": holder.pk}
 
@@ -177,7 +179,14 @@ def test_issued_key_keeps_only_the_digest(grant, holder):
     assert not any(secret in str(value) for value in stored.values())
     assert key.expires_at == grant.expires_at
     event = AuditEvent.objects.get(verb="api_key.issued")
-    assert event.data == {"prefix": prefix, "name": "prod", "grant": grant.pk}
+    assert event.data == {
+        "prefix": prefix,
+        "name": "prod",
+        "grant": grant.pk,
+        "datasets": [],
+        "networks": [],
+        "expires_at": grant.expires_at.isoformat(),
+    }
     assert secret not in str(event.data)
 
 

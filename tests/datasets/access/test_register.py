@@ -61,7 +61,7 @@ def test_register_api_lists_grants_without_personal_data(client, grant, organise
         "project": {
             "name": "Baromètre du bruit",
             "slug": grant.project.slug,
-            "url": "",
+            "url": "/en/projets/barometre-du-bruit/",
         },
         "datasets": [
             {

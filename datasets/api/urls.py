@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views
+from . import leaks, views
 
 app_name = "api"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
         "sensors/<slug:code>/", views.SensorDetailView.as_view(), name="sensor-detail"
     ),
     path("latest/", views.LatestView.as_view(), name="latest"),
+    path("keys/leaked/", leaks.LeakReportView.as_view(), name="key-leaked"),
     path("readings/", views.ReadingsView.as_view(), name="readings"),
     path(
         "readings/export.csv",

@@ -299,7 +299,7 @@ def test_rotation_shows_the_new_key_once_and_the_old_one_still_works(
     assert old.replaced_by == new
     local = timezone.localtime(old.expires_at)
     assert (
-        f"The old key obk_{old.prefix}_… still works for 24 hours, until "
+        f"The old key obk_{old.prefix}_… still works until "
         f"{local:%-d %b %Y %H:%M}: deploy the new one before then."
     ) in response.content.decode()
     for token in (old_token, new_token):

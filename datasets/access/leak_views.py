@@ -13,7 +13,7 @@ from .leaks import report_allowed, report_leaked_keys
 def leak_report(request):
     """Anyone, signed in or not: the keys pasted are revoked at once and their
     teams told. The answer is the same whatever was pasted (no oracle)."""
-    form = LeakReportForm(request.POST or None)
+    form = LeakReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not report_allowed(request):
             return render(

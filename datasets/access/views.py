@@ -94,7 +94,7 @@ def key_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def key_rotate(request, pk):
     key = selectors.key_of_holder(request.user, pk)
-    form = KeyRotationForm(request.POST or None)
+    form = KeyRotationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             new_key, token = services.rotate_api_key(

@@ -146,9 +146,15 @@ def admit(request, extra_keys=()):
     """
     raw = getattr(request, "_request", request)
     done = getattr(raw, "_api_admitted", None)
+    if isinstance(done, Exception):
+        raise done  # the same refusal, counted once
     if done is not None:
         return done
-    values = _admit(request, raw, list(extra_keys))
+    try:
+        values = _admit(request, raw, list(extra_keys))
+    except Exception as refusal:
+        raw._api_admitted = refusal
+        raise
     raw._api_admitted = values
     return values
 

@@ -264,3 +264,16 @@ def test_log_filter_redacts_a_key_in_any_message(issued):
     RedactApiKeys().filter(record)
     assert token not in record.getMessage()
     assert record.getMessage() == f"Not Found: /api/?key={token[:13]}[redacted]"
+
+
+def test_key_events_read_as_sentences(issued, holder):
+    from datasets.access.key_events import describe_key_event
+
+    key, _token = issued
+    new_key, _new = rotate_api_key(key, actor=holder, overlap=datetime.timedelta(0))
+    event = AuditEvent.objects.get(verb="api_key.rotated")
+    with translation.override("en"):
+        assert describe_key_event(event) == (
+            f"Key obk_{key.prefix}_… replaced by obk_{new_key.prefix}_…; "
+            "the old key stopped at once."
+        )

@@ -272,7 +272,13 @@ def _exchange_without_redis(backend, counters, keys, peek, meter, flag):
 
 
 def incr_soft(key, timeout):
-    """``incr()`` that never raises (a best-effort count: bad keys)."""
+    """``incr()`` that never raises nor waits on a Redis known to be down (a
+    best-effort count: refused keys)."""
+    from portal import cache as portal_cache
+
+    location = _breaker_location(_backend())
+    if location is not None and not portal_cache.redis_available(location):
+        return 0
     try:
         return incr(key, timeout)
     except Exception:  # noqa: BLE001 - best effort

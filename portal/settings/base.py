@@ -144,9 +144,11 @@ CACHES = {
     }
 }
 
-# Sessions live in the database only: signed-in pages keep working when Redis
-# is down.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions in a signed cookie: no Redis (signed-in pages keep working when
+# Redis is down) and no query per request. The cookie is signed with
+# SECRET_KEY, HttpOnly, JSON-serialised; a password change ends it (the
+# session's auth hash).
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

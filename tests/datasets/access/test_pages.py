@@ -193,8 +193,7 @@ def test_access_list_query_count_does_not_grow_with_rows(
 
     # user, session, grants, their datasets, their keys with replacements,
     # the keys' usage
-    # (+1: the session, read from the database, Redis or not)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(ACCESS_LIST)
 
     assert len(response.context["grants"]) == size

@@ -22,7 +22,5 @@ try:
 except ImportError:  # djangorestframework-api-key not installed: no (e)
     pass
 else:
-    urlpatterns.append(
-        path("bench/baseline/readings/", BaselineReadingsView.as_view())
-    )
+    urlpatterns.append(path("bench/baseline/readings/", BaselineReadingsView.as_view()))
 urlpatterns += portal_urlpatterns

@@ -23,6 +23,14 @@ PORTAL_REQUIRE_MFA = False
 API_ANON_RATE = "1000000000/hour"
 API_USER_RATE = "1000000000/hour"
 API_KEY_RATE = "1000000000/hour"
+# Target (e) of bench/api_keys.py: the usual stack, djangorestframework-api-key
+# (requirements/dev.txt), only when installed.
+try:
+    import rest_framework_api_key  # noqa: F401
+except ImportError:  # pragma: no cover - the bench then skips (e)
+    pass
+else:
+    INSTALLED_APPS = [*INSTALLED_APPS, "rest_framework_api_key"]  # noqa: F405
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

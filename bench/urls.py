@@ -16,4 +16,11 @@ def bare(request):
     return JsonResponse(BARE_BODY)
 
 
-urlpatterns = [path("bench/bare", bare, name="bench_bare"), *portal_urlpatterns]
+urlpatterns = [path("bench/bare", bare, name="bench_bare")]
+try:
+    from bench.baseline_keys import BaselineReadingsView
+except ImportError:  # djangorestframework-api-key not installed: no (e)
+    pass
+else:
+    urlpatterns.append(path("bench/baseline/readings/", BaselineReadingsView.as_view()))
+urlpatterns += portal_urlpatterns

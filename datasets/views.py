@@ -15,6 +15,8 @@ from django.views.decorators.http import (
     require_http_methods,
 )
 
+from portal.clientip import client_ip
+
 from . import charts, reference, selectors, services
 from .api.params import PARIS, max_range_days
 from .forms import FeedbackForm
@@ -126,7 +128,8 @@ def api_get_started(request):
 
 
 def _client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
+    # The trusted proxies' view of the client, as every limiter (clientip).
+    return client_ip(request)
 
 
 def _feedback_allowed(request):

@@ -300,3 +300,66 @@ class ApiKeyForm(forms.Form):
         if ends_on is None:
             return None
         return paris_midnight(ends_on + datetime.timedelta(days=1))
+
+
+def _overlap_choices():
+    from .rotation import OVERLAP_CHOICES_HOURS
+
+    labels = {
+        0: _("None: the old key stops at once"),
+        1: _("1 hour"),
+        24: _("24 hours"),
+        72: _("3 days"),
+        168: _("7 days"),
+    }
+    return [(str(hours), labels[hours]) for hours in OVERLAP_CHOICES_HOURS]
+
+
+class KeyRotationForm(forms.Form):
+    """How long the old key keeps working next to the new one."""
+
+    overlap_hours = forms.TypedChoiceField(
+        label=_("The old key keeps working for"),
+        choices=_overlap_choices,
+        coerce=int,
+        initial="24",
+        required=False,
+        empty_value=24,  # a form posted without the choice: the default
+        help_text=_("Time to deploy the new key everywhere; 7 days at most."),
+    )
+
+    def overlap(self):
+        return datetime.timedelta(hours=self.cleaned_data["overlap_hours"])
+
+
+class LeakReportForm(forms.Form):
+    """Anyone may paste a key found where it should not be."""
+
+    keys = forms.CharField(
+        label=_("The leaked key (or keys)"),
+        help_text=_(
+            "Paste the key as you found it, starting with obk_. Several keys, "
+            "one per line."
+        ),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+    )
+    where = forms.CharField(
+        label=_("Where you found it (optional)"),
+        help_text=_("An address, for instance a public repository."),
+        max_length=500,
+        required=False,
+    )
+
+    def clean_keys(self):
+        from .leaks import tokens_in
+
+        text = self.cleaned_data["keys"]
+        if not tokens_in(text):
+            raise forms.ValidationError(
+                _(
+                    "No OpenBatignolles API key in this text: keys read "
+                    "obk_<id>_<secret>."
+                )
+            )
+        return text

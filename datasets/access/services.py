@@ -23,6 +23,7 @@ from . import keys
 from .charter import project_has_signed_charter_in_force
 from .enums import GrantEmail
 from .grants import experiment_ends_on
+from .key_emails import queue_key_emails
 from .models import ApiKey, DataGrant
 from .selectors import grant_email_recipients
 
@@ -341,7 +342,7 @@ def _create_key(grant, *, name, actor, now):
 
 def revoke_api_key(key, *, actor):
     """Revoke ``key``: refused from the next request on. Safe to call twice.
-    Writes ``api_key.revoked``."""
+    Writes ``api_key.revoked`` and emails the team (``key_emails``)."""
     now = timezone.now()
     with transaction.atomic():
         key = ApiKey.objects.select_for_update().get(pk=key.pk)
@@ -356,40 +357,16 @@ def revoke_api_key(key, *, actor):
             target=key,
             data={"prefix": key.prefix, "name": key.name},
         )
+        queue_key_emails(key, "revoked")
     return key
 
 
-def rotate_api_key(key, *, actor):
-    """Replace an active ``key`` by a new one; return ``(new_key, token)``.
+def rotate_api_key(key, *, actor, overlap=ROTATION_GRACE):
+    """Replace ``key`` by a new one, the old one working for ``overlap``
+    (none to 7 days): see ``rotation.rotate_api_key``."""
+    from .rotation import rotate_api_key as rotate
 
-    The old key keeps working for ``ROTATION_GRACE`` (24 hours), time to
-    deploy the new one, then expires. Raises ``ValidationError`` for a key
-    revoked, expired or already rotated, or an ended grant. Writes
-    ``api_key.rotated``.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        key = ApiKey.objects.select_for_update().select_related("grant").get(pk=key.pk)
-        if not key.is_active(now) or key.replaced_by_id is not None:
-            raise ValidationError(_("Only an active key can be rotated."))
-        if not key.grant.is_active(now):
-            raise ValidationError(_("This access has ended: no new key."))
-        new_key, token = _create_key(key.grant, name=key.name, actor=actor, now=now)
-        key.expires_at = min(key.expires_at, now + ROTATION_GRACE)
-        key.replaced_by = new_key
-        key.save(update_fields=["expires_at", "replaced_by"])
-        keys.forget([key.digest])
-        record_event(
-            "api_key.rotated",
-            actor=actor,
-            target=key,
-            data={
-                "prefix": key.prefix,
-                "new_prefix": new_key.prefix,
-                "old_expires_at": key.expires_at.isoformat(),
-            },
-        )
-    return new_key, token
+    return rotate(key, actor=actor, overlap=overlap)
 
 
 def _queue_grant_emails(grant, event, *, once="", **extra):

@@ -8,7 +8,7 @@ Included from ``portal/urls.py`` before ``datasets.urls``, whose
 
 from django.urls import include, path
 
-from . import backoffice_views, charter_views, register, views
+from . import backoffice_views, charter_views, leak_views, register, views
 
 app_name = "access"
 
@@ -32,6 +32,7 @@ backoffice_patterns = [
 ]
 
 urlpatterns = [
+    path("donnees/cle-compromise/", leak_views.leak_report, name="leak_report"),
     path("donnees/mes-acces/", include(holder_patterns)),
     path("gestion/donnees/acces/", include(backoffice_patterns)),
     path("donnees/registre/", register.register_page, name="register"),

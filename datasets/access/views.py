@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import charter, metering, selectors, services
-from .forms import ApiKeyForm
+from .forms import ApiKeyForm, KeyRotationForm
 
 
 def _with_states(grants, now):
@@ -64,6 +64,7 @@ def _token_page(request, key, token, *, rotated=None):
             "key": key,
             "token": token,
             "rotated": rotated,
+            "now": timezone.now(),
             "readings_url": request.build_absolute_uri(reverse("api:readings")),
             "example_dataset": first.slug if first else "pedestrian-flows",
         },
@@ -98,16 +99,24 @@ def key_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def key_rotate(request, pk):
     key = selectors.key_of_holder(request.user, pk)
-    if request.method == "POST":
+    form = KeyRotationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            new_key, token = services.rotate_api_key(key, actor=request.user)
+            new_key, token = services.rotate_api_key(
+                key, actor=request.user, overlap=form.overlap()
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
             return redirect("access:access_list")
         key.refresh_from_db(fields=["expires_at"])
         return _token_page(request, new_key, token, rotated=key)
-    return render(request, "access/key_confirm.html", {"key": key, "action": "rotate"})
+    return render(
+        request,
+        "access/key_confirm.html",
+        {"key": key, "action": "rotate", "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

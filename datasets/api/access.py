@@ -19,7 +19,6 @@ from rest_framework.exceptions import APIException
 from datasets.access import keys
 from portal.accounts.permissions import is_organiser
 
-from . import fastcache
 from .params import FineDataForbidden
 
 OPEN = "open"
@@ -41,16 +40,80 @@ SESSION_TTL_SECONDS = 300
 AUTHENTICATE_HEADER = 'Bearer realm="OpenBatignolles API"'
 
 
-class InvalidApiKey(APIException):
-    status_code = status.HTTP_401_UNAUTHORIZED
-    default_code = "invalid_key"
+def _refusal_messages():
+    """The message of each refusal (a function: translated per request)."""
+    return {
+        keys.MALFORMED: _(
+            "This is not an OpenBatignolles API key: keys read "
+            "obk_<id>_<secret>, as shown when the key was created."
+        ),
+        keys.BAD_CHECKSUM: _(
+            "This API key is mistyped: its last characters (a checksum) do not "
+            "match the rest. Copy it again from where you stored it."
+        ),
+        keys.IN_QUERY: _(
+            "API keys are refused in the address (query string), which ends "
+            "up in logs and browser histories: send it in the header "
+            "'Authorization: Bearer <key>' or 'X-API-Key'. If the key was "
+            "shared in an address, report it as leaked and rotate it."
+        ),
+        keys.UNKNOWN: _(
+            "This API key is unknown. Your keys and their state are on your "
+            "data access page."
+        ),
+        keys.REVOKED: _(
+            "This API key was revoked (by its team, the organisers, or after "
+            "a leak was reported). Create a new key on your data access page."
+        ),
+        keys.EXPIRED: _(
+            "This API key has expired. Create a new key on your data access "
+            "page, or ask the organisers to renew the access."
+        ),
+        keys.SUSPENDED: _(
+            "The data access of this key is suspended by the organisers: its "
+            "keys are refused until they lift the suspension. Your team was "
+            "told why by email."
+        ),
+        keys.OUTSIDE_NETWORKS: _(
+            "This API key may only be used from the IP ranges chosen for it; "
+            "this request comes from another address."
+        ),
+    }
+
+
+class KeyRefused(APIException):
+    """A presented key refused: 401 when the key itself is not valid, 403 when
+    it is valid but not allowed here. The JSON answer says which (``code``)."""
+
+    FORBIDDEN = (keys.SUSPENDED, keys.OUTSIDE_NETWORKS)
+
+    def __init__(self, code=keys.UNKNOWN):
+        self.status_code = (
+            status.HTTP_403_FORBIDDEN
+            if code in self.FORBIDDEN
+            else status.HTTP_401_UNAUTHORIZED
+        )
+        message = _refusal_messages()[code]
+        super().__init__({"detail": message, "code": code, "errors": []}, code)
+
+
+# The name the views know.
+InvalidApiKey = KeyRefused
+
+
+class LimiterUnavailable(APIException):
+    """Redis cannot count the request's limits: 503, never an unlimited answer."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "limits_unavailable"
 
     def __init__(self):
         message = _(
-            "This API key is not valid: it is mistyped, expired or revoked. "
-            "Your keys and their state are on your data access page."
+            "The API cannot check its rate limits at the moment, so it does "
+            "not answer: try again in a few seconds. The portal's pages keep "
+            "working."
         )
-        super().__init__({"detail": message, "errors": []})
+        super().__init__({"detail": message, "code": self.default_code, "errors": []})
 
 
 class DatasetNotGranted(APIException):
@@ -84,23 +147,25 @@ def _level_of(user):
 def _remember(request, level, *, key=None):
     request._datasets_access = level
     request._datasets_key = key
+    raw = getattr(request, "_request", None)
+    if raw is not None:
+        raw._datasets_access = level
+        raw._datasets_key = key
 
 
-_NOT_FETCHED = object()
+def accept_key(request):
+    """Resolve the key ``request`` carries, through the limiter's round trip
+    (``throttling.admit``), and remember its access on the request; raise
+    KeyRefused (401/403), Throttled (429) or LimiterUnavailable (503)."""
+    from .throttling import admit
 
-
-def accept_key(request, *, fetched=_NOT_FETCHED):
-    """Resolve the key ``request`` carries and remember its access on the
-    request; raise InvalidApiKey for a malformed or dead key. ``fetched``: the
-    key's cache entry when the caller already read it (None for a miss)."""
-    token, digest = keys.presented(request)
-    if not token:
-        raise InvalidApiKey()
-    if fetched is _NOT_FETCHED:
-        fetched = fastcache.get(keys.cache_key(digest))
-    access = keys.access_from_cached(digest, fetched)
+    admit(request)
+    access = getattr(request, "_datasets_key", None)
     if access is None:
-        raise InvalidApiKey()
+        raw = getattr(request, "_request", None)
+        access = getattr(raw, "_datasets_key", None)
+    if access is None:
+        raise KeyRefused(keys.problem(request) or keys.UNKNOWN)
     _remember(request, FINE, key=access)
     return access
 
@@ -118,6 +183,10 @@ def resolve_access(request):
     if keys.presented_token(request) is not None:
         accept_key(request)
         return FINE
+    if getattr(request, "_request", None) is not None:
+        raw_level = getattr(request._request, "_datasets_access", None)
+        if raw_level is not None:
+            return raw_level
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         level = OPEN

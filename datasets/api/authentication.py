@@ -29,10 +29,19 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
         return {
             "type": "http",
             "scheme": "bearer",
-            "bearerFormat": "obk_<prefix>_<secret>",
+            "bearerFormat": "obk_<id>_<secret><checksum>",
             "description": (
                 "An API key of a data access grant, sent as "
-                "`Authorization: Bearer obk_...` (or `X-API-Key: obk_...`). "
-                "Needed for interval=15min; hourly and daily values are open."
+                "`Authorization: Bearer obk_...` (or `X-API-Key: obk_...`), "
+                "never in the query string. Needed for interval=15min; hourly "
+                "and daily values are open. Format: "
+                "`^obk_([0-9a-f]{8})_([0-9A-Za-z]{32})([0-9A-Za-z]{6})$`, the "
+                "last 6 characters a CRC32 checksum in base62. Refusals answer "
+                "401 or 403 with a JSON `code` (key_malformed, "
+                "key_bad_checksum, key_in_query_string, key_unknown, "
+                "key_revoked, key_expired, grant_suspended, "
+                "key_outside_ip_ranges); 503 `limits_unavailable` when the "
+                "limits cannot be counted. A leaked key is reported with "
+                "POST /api/v1/keys/leaked/."
             ),
         }

@@ -12,12 +12,13 @@ counter reads 0 (no rate limit) and the error is logged.
 """
 
 import functools
+import hashlib
 import logging
 import pickle
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -171,3 +172,114 @@ def hgetall(hash_key):
         return {field: int(n) for field, n in counts.items() if n}
     raw = client.hgetall(backend.make_and_validate_key(hash_key))
     return {field.decode(): int(value) for field, value in raw.items()}
+
+
+# --- The limiter's round trip (keys and limits: never degraded) ---------------
+
+
+class Unavailable(Exception):
+    """Redis cannot count now (down, hung, or its breaker open): the caller
+    answers 503, never serves without a limit."""
+
+
+# Counters are created with their lifetime in the same atomic step: a
+# crash between INCR and EXPIRE can never leave a counter that never resets.
+_COUNT_SCRIPT = """
+local n = tonumber(ARGV[1])
+local out = {}
+for i = 1, n do
+  local c = redis.call('INCR', KEYS[i])
+  if c == 1 then redis.call('EXPIRE', KEYS[i], ARGV[i + 1]) end
+  out[i] = c
+end
+if #KEYS > n then
+  local m = redis.call('HINCRBY', KEYS[n + 1], ARGV[n + 2], 1)
+  if m == 1 then redis.call('EXPIRE', KEYS[n + 1], ARGV[n + 3]) end
+end
+return out
+"""
+
+
+_COUNT_SHA = hashlib.sha1(_COUNT_SCRIPT.encode()).hexdigest()
+
+
+def _breaker_location(backend):
+    return getattr(backend, "_location_name", None)
+
+
+def exchange(counters, keys, *, peek=(), meter=None, flag=None):
+    """One round trip: add one to each ``(key, timeout)`` of ``counters``
+    (atomically, with its lifetime), ``get()`` each of ``keys``, read the
+    counters ``peek`` (0 when absent), add one to ``meter=(hash_key, field,
+    timeout)`` and set ``flag=(key, timeout)`` if absent. Returns ``(counts,
+    values, peeked, flag_was_set)``. Raises ``Unavailable`` when Redis fails
+    or hangs (no fallback)."""
+    from portal import cache as portal_cache
+
+    backend = _backend()
+    client = _redis(backend)
+    if client is None:
+        return _exchange_without_redis(backend, counters, keys, peek, meter, flag)
+    location = _breaker_location(backend)
+    if location is not None and not portal_cache.redis_available(location):
+        raise Unavailable()
+    make = backend.make_and_validate_key
+    script_keys = [make(key) for key, _timeout in counters]
+    args = [len(counters), *(int(timeout) for _key, timeout in counters)]
+    if meter is not None:
+        script_keys.append(make(meter[0]))
+        args.extend([meter[1], int(meter[2])])
+
+    def send():
+        pipe = client.pipeline(transaction=False)
+        if script_keys:
+            pipe.evalsha(_COUNT_SHA, len(script_keys), *script_keys, *args)
+        for key in keys:
+            pipe.get(make(key))
+        for key in peek:
+            pipe.get(make(key))
+        if flag is not None:
+            pipe.set(make(flag[0]), b"1", ex=int(flag[1]), nx=True)
+        return pipe.execute()
+
+    try:
+        try:
+            results = send()
+        except NoScriptError:
+            # A new or flushed Redis: load the script once, send again (the
+            # failed EVALSHA counted nothing).
+            client.script_load(_COUNT_SCRIPT)
+            results = send()
+    except RedisError:
+        if location is not None:
+            portal_cache.mark_redis_down(location)
+        logger.warning("Redis unavailable: the API's limits cannot be counted")
+        raise Unavailable() from None
+    counts = [int(n) for n in results.pop(0)] if script_keys else []
+    flag_set = bool(results.pop()) if flag is not None else False
+    values = [_loads(raw) for raw in results[: len(keys)]]
+    peeked = [int(raw or 0) for raw in results[len(keys) :]]
+    return counts, values, peeked, flag_set
+
+
+def _exchange_without_redis(backend, counters, keys, peek, meter, flag):
+    counts = [incr(key, timeout) for key, timeout in counters]
+    if meter is not None:
+        _meter_without_redis(backend, *meter)
+    flag_set = backend.add(flag[0], 1, flag[1]) if flag is not None else False
+    values = [backend.get(key) for key in keys]
+    return counts, values, [int(backend.get(key) or 0) for key in peek], flag_set
+
+
+def incr_soft(key, timeout):
+    """``incr()`` that never raises nor waits on a Redis known to be down (a
+    best-effort count: refused keys)."""
+    from portal import cache as portal_cache
+
+    location = _breaker_location(_backend())
+    if location is not None and not portal_cache.redis_available(location):
+        return 0
+    try:
+        return incr(key, timeout)
+    except Exception:  # noqa: BLE001 - best effort
+        return 0

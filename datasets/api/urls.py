@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from datasets.access.register import RegisterView
 
-from . import views
+from . import leaks, views
 
 app_name = "api"
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
         "sensors/<slug:code>/", views.SensorDetailView.as_view(), name="sensor-detail"
     ),
     path("latest/", views.LatestView.as_view(), name="latest"),
+    path("keys/leaked/", leaks.LeakReportView.as_view(), name="key-leaked"),
     path("readings/", views.ReadingsView.as_view(), name="readings"),
     path(
         "readings/export.csv",

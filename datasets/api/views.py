@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -42,8 +43,6 @@ from . import catalogue, docs, fastcache, readings
 from .access import (
     AUTHENTICATE_HEADER,
     FINE,
-    InvalidApiKey,
-    accept_key,
     check_fine_scope,
     check_interval,
     key_of,
@@ -64,7 +63,7 @@ from .serializers import (
     sensor_feature,
     street_feature,
 )
-from .throttling import PortalRateThrottle, add_ratelimit_headers
+from .throttling import PortalRateThrottle, add_ratelimit_headers, admit
 
 CATALOGUE_MAX_AGE = 300
 
@@ -113,6 +112,8 @@ class ApiBehaviour:
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 401:
             response["WWW-Authenticate"] = AUTHENTICATE_HEADER
+        # Answers differ with the key (or its absence): caches must know.
+        patch_vary_headers(response, ("Authorization", "X-API-Key"))
         return add_ratelimit_headers(request, response)
 
 
@@ -300,7 +301,11 @@ class LatestView(PortalAPIView):
             fine = {m.dataset for m in selection.metrics.values()} <= key.datasets
         results = latest_values(selection, params, fine=fine)
         body = {"interval": "15min" if fine else "hour", "results": results}
-        return _cacheable(Response(body), 60)
+        response = _cacheable(Response(body), 60)
+        if fine:
+            # Key-restricted values: never in a shared cache.
+            response["Cache-Control"] = "private, max-age=60"
+        return response
 
 
 def _latest_value_expression(metric, *, fine):
@@ -491,9 +496,9 @@ class ReadingsView(PortalAPIView):
 
     def get(self, request):
         query = request.query_params
-        token, digest = keys.presented(request)
+        token, _digest = keys.presented(request)
         if token == "":
-            raise InvalidApiKey()  # malformed: 401 before anything else
+            admit(request)  # refused before any lookup: 401 saying why
         if token is None and query.get("interval") == "15min":
             _check_access(request, None)
         params = parse_readings_params(query)
@@ -503,25 +508,11 @@ class ReadingsView(PortalAPIView):
             (request.get_host(), request.path, *params.cache_key_parts())
         )
         cache_key = "api:readings:v2:" + hashlib.sha1(key_source.encode()).hexdigest()
-        throttle = PortalRateThrottle()
-        planned = throttle.plan(request)
         self._throttle_pending = False
-        # One Redis round trip: the rate-limit counter, the cached answer, the
-        # version of the in-memory catalogue and, for a key, its record and
-        # its usage meter.
-        wanted = [cache_key, catalogue.VERSION_KEY]
-        meter = None
-        if token:
-            wanted.append(keys.cache_key(digest))
-            meter = throttle.meter(request)
-        count, values = fastcache.incr_and_get_many(
-            *(planned or (None, 0)), wanted, meter=meter
-        )
-        cached = values[0]
-        if token:
-            accept_key(request, fetched=values[2])
-        if planned is not None and not throttle.settle(request, count):
-            self.throttled(request, throttle.wait())
+        # One Redis round trip: the rate limits, the cached answer, the
+        # version of the in-memory catalogue and, for a key, its record, its
+        # usage meter and its last use.
+        cached, version = admit(request, [cache_key, catalogue.VERSION_KEY])
         _check_access(request, params)
         if cached is not None:
             if params.interval == "15min":
@@ -529,7 +520,7 @@ class ReadingsView(PortalAPIView):
             return _cached_response(request, cached)
 
         selection = readings.resolve_selection(
-            params, catalogue.current(catalogue.ensure_version(values[1]))
+            params, catalogue.current(catalogue.ensure_version(version))
         )
         _check_access(request, params, selection)
         rows, next_key = readings.fetch_page(params, selection)

@@ -6,12 +6,18 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils import translation
 
+from portal.clientip import client_ip
 from portal.outbox.enums import EmailKind
 from portal.outbox.services import queue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Send account emails in the user's language, through the outbox."""
+
+    def get_client_ip(self, request):
+        """The address allauth's login and sign-up limits count: the trusted
+        proxies' view (``portal.clientip``), as every other limiter."""
+        return client_ip(request) or "unknown"
 
     def send_mail(self, template_prefix, email, context):
         """Render allauth's message as allauth does, in the user's language,

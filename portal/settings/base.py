@@ -148,16 +148,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery -------------------------------------------------
 
+# Short socket timeouts: a hung Redis costs half a second, once (the
+# backend's breaker then leaves it alone for two seconds, see portal/cache.py).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("PORTAL_CACHE_PREFIX", "portal"),
+        "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.5},
     }
 }
 
-# Sessions read from the cache (Redis) first, the database second.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions in a signed cookie: no Redis (signed-in pages keep working when
+# Redis is down) and no query per request. The cookie is signed with
+# SECRET_KEY, HttpOnly, JSON-serialised; a password change ends it (the
+# session's auth hash).
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
@@ -405,11 +411,23 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_THROTTLE_CLASSES": ["datasets.api.throttling.PortalRateThrottle"],
-    # Client IPs come from REMOTE_ADDR; behind N trusted proxies set N here.
-    "NUM_PROXIES": int(os.environ["API_NUM_PROXIES"])
-    if os.environ.get("API_NUM_PROXIES")
-    else None,
+    # Client addresses come from portal.clientip (TRUSTED_PROXY_COUNT below).
 }
+# The client's address, for every limiter (API, feedback form, allauth): the
+# number of reverse proxies in front of the portal, or their networks
+# (comma-separated CIDR). 0 and empty: REMOTE_ADDR is the client. Production
+# refuses to start unless one of them is set.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+TRUSTED_PROXIES = [
+    part.strip()
+    for part in os.environ.get("TRUSTED_PROXIES", "").split(",")
+    if part.strip()
+]
+# Keys refused before any lookup (malformed, bad checksum, unknown, revoked),
+# per client address: beyond this, 429 and no database query.
+API_BAD_KEY_RATE = os.environ.get("API_BAD_KEY_RATE", "30/min")
+# Keys issued before the checksum (obk_<8 hex>_<32 URL-safe>) still work.
+API_ACCEPT_LEGACY_KEYS = env_bool("API_ACCEPT_LEGACY_KEYS", True)
 # Rate limits of the API ("N/s", "N/min", "N/hour", "N/day"; "none" to lift).
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/min")
 API_USER_RATE = os.environ.get("API_USER_RATE", "6000/min")
@@ -478,7 +496,14 @@ PORTAL_DEMODAYS = env_demodays("PORTAL_DEMODAYS", "ami-1=2026-02")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No API key ever reaches a log line (portal/logfilters.py).
+    "filters": {"redact_keys": {"()": "portal.logfilters.RedactApiKeys"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_keys"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "portal": {"level": os.environ.get("PORTAL_LOG_LEVEL", "INFO")},

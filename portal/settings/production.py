@@ -21,6 +21,13 @@ if not os.environ.get("DJANGO_ALLOWED_HOSTS"):
         "Production refuses to start without: DJANGO_ALLOWED_HOSTS"
     )
 
+if not (os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("TRUSTED_PROXIES")):
+    # Behind the proxy, REMOTE_ADDR is the proxy: every limiter would count
+    # the whole city as one client. Say how many proxies (0 if none).
+    raise ImproperlyConfigured(
+        "Production refuses to start without: TRUSTED_PROXY_COUNT or TRUSTED_PROXIES"
+    )
+
 from .base import *  # noqa: E402, F403
 from .base import env_bool  # noqa: E402
 

@@ -70,7 +70,7 @@ def test_settings_dev_without_urls_runs_on_embedded_postgresql_and_redis():
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["host"] == str(ROOT / "var" / "postgres")
     assert values["name"] == "portal"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "portal.cache.ResilientRedisCache"
     assert values["broker"].startswith("redis://127.0.0.1:")
     assert values["broker"].endswith("/0")
     assert values["eager"] is False
@@ -105,7 +105,7 @@ def test_settings_postgresql_and_redis_from_environment():
     values = json.loads(result.stdout)
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["name"] == "portal"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "portal.cache.ResilientRedisCache"
     assert values["broker"] == "redis://cache.example:6380/2"
     assert values["eager"] is False
 
@@ -135,7 +135,13 @@ def test_settings_site_url_follows_the_port_served(env, site_url):
 
 @pytest.mark.parametrize(
     "missing",
-    ["DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS"],
+    [
+        "DJANGO_SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DJANGO_ALLOWED_HOSTS",
+        "TRUSTED_PROXY_COUNT",
+    ],
 )
 def test_production_settings_refuse_to_start_without_secret(missing):
     env = {
@@ -143,6 +149,7 @@ def test_production_settings_refuse_to_start_without_secret(missing):
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "DJANGO_ALLOWED_HOSTS": "openbatignolles.example",
+        "TRUSTED_PROXY_COUNT": "1",
     }
     del env[missing]
 
@@ -160,6 +167,7 @@ def test_production_settings_start_with_all_secrets():
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/portal",
         REDIS_URL="redis://127.0.0.1:6379/0",
         DJANGO_ALLOWED_HOSTS="openbatignolles.example",
+        TRUSTED_PROXY_COUNT="1",
     )
 
     assert result.returncode == 0, result.stderr

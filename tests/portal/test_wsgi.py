@@ -36,6 +36,7 @@ SECRETS = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/portal",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "DJANGO_ALLOWED_HOSTS": "openbatignolles.example",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 UNSET = {
     "DJANGO_SETTINGS_MODULE",

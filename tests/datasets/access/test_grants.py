@@ -337,7 +337,8 @@ def test_suspend_then_lift_audited_emailed_and_keys_follow(holder, datasets, org
 
     grant.refresh_from_db()
     assert grant.suspend_reason == "Usage hors charte"
-    assert keys.load_access(keys.digest_of(token)) is None
+    # The key is refused with the reason, not as unknown.
+    assert keys.load_access(keys.digest_of(token)) == "grant_suspended"
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         issue_api_key(grant, name="other", actor=holder)
     assert refused.value.messages == ["This access is suspended: no new key."]

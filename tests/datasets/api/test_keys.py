@@ -79,25 +79,26 @@ def test_key_reads_hourly_values_of_any_dataset(client, token):
 
 
 @pytest.mark.parametrize(
-    "header",
+    ("header", "code"),
     [
-        {"HTTP_AUTHORIZATION": "Bearer obk_nothex00_" + "a" * 32},
-        {"HTTP_AUTHORIZATION": "Bearer obk_0123abcd_tooshort"},
-        {"HTTP_X_API_KEY": "not-a-key"},
-        {"HTTP_AUTHORIZATION": "Bearer obk_0123abcd_" + "a" * 32},  # unknown
+        ({"HTTP_AUTHORIZATION": "Bearer obk_nothex00_" + "a" * 32}, "key_malformed"),
+        ({"HTTP_AUTHORIZATION": "Bearer obk_0123abcd_tooshort"}, "key_malformed"),
+        ({"HTTP_X_API_KEY": "not-a-key"}, "key_malformed"),
+        # The old format (no checksum) is still looked up: unknown.
+        ({"HTTP_AUTHORIZATION": "Bearer obk_0123abcd_" + "a" * 32}, "key_unknown"),
     ],
 )
 @pytest.mark.parametrize("path", [URL, "/api/v1/datasets/", "/api/v1/latest/"])
-def test_dead_key_answers_401_everywhere(client, world, header, path):
+def test_dead_key_answers_401_everywhere(client, world, header, code, path):
     response = client.get(path, **header, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Bearer realm="OpenBatignolles API"'
-    assert response.json()["detail"].startswith("This API key is not valid")
+    assert response.json()["code"] == code
 
 
 def test_dead_key_message_in_french_by_default(client, world):
     response = client.get(URL, HTTP_X_API_KEY="obk_0123abcd_" + "b" * 32)
-    assert response.json()["detail"].startswith("Cette clé d’API n’est pas valide")
+    assert response.json()["detail"].startswith("Cette clé d’API est inconnue")
 
 
 def test_other_authorization_schemes_are_ignored(client, october_day):
@@ -124,7 +125,7 @@ def test_revoked_key_refused_on_the_next_request(
     assert response.status_code == 401
     # Refused on the other endpoints too, and remembered as dead.
     assert client.get("/api/v1/streets/", **bearer(token)).status_code == 401
-    assert cache.get(keys.cache_key(digest)) == keys.UNKNOWN
+    assert cache.get(keys.cache_key(digest)) == keys.REVOKED
 
 
 def test_revoked_grant_revokes_its_keys(

@@ -81,19 +81,22 @@ def test_parse_rate(rate, parsed):
     assert parse_rate(rate) == parsed
 
 
-def test_api_answers_when_redis_is_down(client, october_day, settings):
-    # A Redis nobody listens on: lookups miss, counters read 0, data flows.
+def test_api_answers_503_when_redis_is_down(client, october_day, settings):
+    # A Redis nobody listens on: the limit cannot be counted, so the API
+    # answers 503 in JSON rather than without a limit (tests/datasets/api/
+    # test_outage.py stops a real Redis and watches it come back).
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.5},
         }
     }
     settings.API_ANON_RATE = "5/min"
     response = client.get(
         "/api/v1/readings/",
         {"dataset": "pedestrian-flows", "start": "2025-10-07", "end": "2025-10-08"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 200
-    assert len(response.json()["results"]) == 48
-    assert response["RateLimit-Remaining"] == "5"
+    assert response.status_code == 503
+    assert response.json()["code"] == "limits_unavailable"

@@ -20,6 +20,7 @@ def test_check_deploy_passes_with_the_production_settings_and_dummy_secrets():
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "DJANGO_SECRET_KEY": "test-only-not-a-secret-" + "q7Zr2xW9pL4kT8vN3mB6" * 3,
         "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+        "TRUSTED_PROXY_COUNT": "1",
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/unused"
         ),

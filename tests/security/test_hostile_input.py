@@ -57,7 +57,9 @@ def test_api_dates_in_year_1_or_9999_are_a_400_naming_the_parameter(
     assert response["Content-Type"].startswith("application/json")
     errors = response.json()["errors"]
     assert errors[0]["parameter"] == parameter
-    assert "between the years 1970 and 2199" in errors[0]["message"]
+    assert errors[0]["message"] == (
+        f"{parameter} doit être comprise entre les années 1970 et 2199."
+    )
 
 
 @pytest.mark.parametrize(

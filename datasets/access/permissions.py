@@ -14,9 +14,14 @@ from portal.accounts.permissions import is_authenticated, is_organiser
 
 @rules.predicate
 def is_grant_holder(user, grant):
+    """The grant's holder, or a member of its Project's team."""
     if not is_authenticated(user) or grant is None:
         return False
-    return grant.holder_id == user.pk
+    if grant.holder_id == user.pk:
+        return True
+    return grant.project_id is not None and is_project_team_member(
+        user, grant.project
+    )
 
 
 @rules.predicate
@@ -41,14 +46,15 @@ def project_has_signed_charter_in_force(project):
 
 @rules.predicate
 def is_key_holder(user, key):
+    """The holder of the key's grant, or a member of its Project's team."""
     if not is_authenticated(user) or key is None:
         return False
-    return key.grant.holder_id == user.pk
+    return is_grant_holder(user, key.grant)
 
 
-# Issue a key on a grant: its holder, while the access runs.
+# Issue a key on a grant: its holder or its Project's team, while it runs.
 can_issue_key = is_grant_holder & is_grant_active
-# Rotate or revoke a key: the holder of its grant.
+# Rotate or revoke a key: the holder of its grant or its Project's team.
 can_manage_key = is_key_holder
 # Sign the data charter for a Project: a member of its team.
 can_sign_charter = is_project_team_member

@@ -53,11 +53,19 @@ def grant_for_backoffice(pk):
     )
 
 
+def _grants_of_team(user):
+    """The grants ``user`` holds or whose Project's team they belong to: every
+    member of the team creates and manages the Project's keys."""
+    team = DataGrant.objects.filter(project__application__team__user=user)
+    return Q(holder=user) | Q(pk__in=team.values("pk"))
+
+
 def grants_of(user):
-    """The grants ``user`` holds, newest first, with their project, datasets
-    and keys (three queries). Nobody else's grant is ever in it."""
+    """The grants of ``user``'s Projects (held, or of a team they are in),
+    newest first, with their project, datasets and keys (three queries).
+    Nobody else's grant is ever in it."""
     return (
-        DataGrant.objects.filter(holder=user)
+        DataGrant.objects.filter(_grants_of_team(user))
         .select_related("project")
         .prefetch_related("datasets", Prefetch("keys", queryset=_keys_queryset()))
         .order_by("-created_at", "-id")
@@ -65,18 +73,21 @@ def grants_of(user):
 
 
 def key_of_holder(user, pk):
-    """The API key ``pk`` if ``user`` holds its grant, else 404."""
+    """The API key ``pk`` if its grant is one of ``user``'s Projects', else 404."""
     return get_object_or_404(
-        ApiKey.objects.select_related("grant__project"), pk=pk, grant__holder=user
+        ApiKey.objects.select_related("grant__project"),
+        pk=pk,
+        grant__in=DataGrant.objects.filter(_grants_of_team(user)).values("pk"),
     )
 
 
 def grant_of_holder(user, pk):
-    """The grant ``pk`` if ``user`` holds it, else 404."""
+    """The grant ``pk`` if it is one of ``user``'s Projects', else 404."""
     return get_object_or_404(
-        DataGrant.objects.select_related("project").prefetch_related("datasets"),
+        DataGrant.objects.filter(_grants_of_team(user))
+        .select_related("project")
+        .prefetch_related("datasets"),
         pk=pk,
-        holder=user,
     )
 
 

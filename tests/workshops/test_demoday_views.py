@@ -351,7 +351,10 @@ def test_vote_page_checked_in_attendee_votes_once(client, published, user):
 def test_vote_page_not_checked_in_refused(client, published, user):
     client.force_login(user)
     page = client.get(vote_url(published))
-    assert "Seules les personnes enregistrées à l’entrée du DemoDay peuvent voter." in page.content.decode()
+    assert (
+        "Seules les personnes enregistrées à l’entrée du DemoDay peuvent voter."
+        in page.content.decode()
+    )
     pmr = published.plan.projects.get(slug="pmr")
     response = client.post(vote_url(published), {"project": pmr.pk})
     assert response.status_code == 400
@@ -488,7 +491,9 @@ def test_jury_scoring_closed_after_results(client, published, juror, organiser):
     publish_results(published, actor=organiser, now=paris(2027, 2, 4, 18))
     client.force_login(juror)
     assert client.get(jury_urls(published)[1]).status_code == 404
-    assert "la notation est close" in client.get(jury_urls(published)[0]).content.decode()
+    assert (
+        "la notation est close" in client.get(jury_urls(published)[0]).content.decode()
+    )
 
 
 def test_jury_project_not_pitching_404(client, published, juror):

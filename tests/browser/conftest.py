@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+# For the test process only: the deploy check's subprocess drops it
+# (tests/security/test_deployment.py), and no setting ever reads it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")

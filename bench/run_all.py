@@ -371,6 +371,20 @@ def bench_api_key():
     DataGrant.objects.filter(pk=grant.pk).update(
         requests_per_minute=2_000_000_000, requests_per_day=2_000_000_000
     )
+    # Keys come after the Project signs the data charter in force.
+    from datasets.access.charter import (
+        charter_in_force,
+        project_has_signed_charter_in_force,
+        sign_charter,
+    )
+
+    if not project_has_signed_charter_in_force(grant.project):
+        sign_charter(
+            grant.project,
+            charter=charter_in_force(),
+            signer=holder,
+            signer_name="Bench Holder",
+        )
     _key, token = issue_api_key(grant, name="bench", actor=None)
     return token
 

@@ -26,6 +26,7 @@ from applications.models import Call, Project
 from portal.accounts.models import User
 from portal.demo import demo_password
 
+from .draw import draw_order
 from .enums import (
     ActionStatus,
     Audience,
@@ -483,11 +484,10 @@ def _fill_past_workshop(workshop, projects, residents, organiser, rng, now):
 
 
 def drawn_order(projects, seed):
-    """The running order drawn from ``seed``: the Projects sorted by slug,
-    shuffled by Python's ``random.Random(seed)``. Anyone can re-run it."""
-    ordered = sorted(projects, key=lambda project: project.slug)
-    random.Random(seed).shuffle(ordered)
-    return ordered
+    """The running order drawn from ``seed`` by the published draw
+    (``workshops.draw.draw_order``, without grouping by theme)."""
+    by_slug = {project.slug: project for project in projects}
+    return [by_slug[slug] for slug in draw_order(list(by_slug), seed)]
 
 
 def _seed_first_demoday(call, rooms, organiser, projects, residents, now):

@@ -64,3 +64,21 @@ def test_seed_demo_refuses_when_debug_is_off(settings):
 
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
+
+
+@pytest.mark.django_db
+def test_accessibility_statement_says_what_was_tested_and_how(client):
+    html = client.get("/accessibilite/").content.decode()
+
+    assert "<h2>Comment le portail est testé</h2>" in html
+    assert "le moteur d’accessibilité axe-core ne doit trouver aucune violation" in html
+    assert "remplis au seul clavier" in html
+    assert "le portail se déclare donc partiellement conforme" in html
+
+
+@pytest.mark.django_db
+def test_accessibility_statement_in_english(client):
+    html = client.get("/en/accessibilite/").content.decode()
+
+    assert "<h2>How the portal is tested</h2>" in html
+    assert "completed with the keyboard alone" in html

@@ -40,6 +40,21 @@ class MapStreet:
     sensors: list = field(default_factory=list)
 
 
+def length_metres(geometry):
+    """The length of a LineString or MultiLineString in metres (equirectangular,
+    exact enough over a few hundred metres)."""
+    kind = (geometry or {}).get("type")
+    coordinates = (geometry or {}).get("coordinates") or []
+    lines = [coordinates] if kind == "LineString" else coordinates
+    if kind not in ("LineString", "MultiLineString"):
+        return 0
+    total = 0.0
+    for line in lines:
+        for (lon1, lat1), (lon2, lat2) in zip(line, line[1:], strict=False):
+            total += reference.distance_metres((lat1, lon1), (lat2, lon2))
+    return total
+
+
 def kind_choices():
     """The sensor types as ``(value, label)``, in the map's order."""
     labels = dict(SensorKind.choices)
@@ -110,6 +125,7 @@ def feature_collection(streets, sensors, *, used_street_ids=None):
                     "slug": street.slug,
                     "name": street.name,
                     "sensors": counts.get(street.pk, 0),
+                    "length_m": round(length_metres(street.geometry)),
                     "used": (
                         street.pk in used_street_ids
                         if used_street_ids is not None

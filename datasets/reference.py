@@ -647,7 +647,7 @@ def _positions():
             for shift in _SHIFTS:
                 point = _point_along(coordinates, min(max(fraction + shift, 0), 1))
                 if all(
-                    _metres(point, other) >= MIN_SPACING_METRES
+                    distance_metres(point, other) >= MIN_SPACING_METRES
                     for other in positions.values()
                 ):
                     break
@@ -661,7 +661,7 @@ MIN_SPACING_METRES = 15
 _SHIFTS = [0] + [sign * step / 100 for step in range(2, 20, 2) for sign in (1, -1)]
 
 
-def _metres(a, b):
+def distance_metres(a, b):
     """The distance in metres between two (lat, lon) points (equirectangular)."""
     return (
         ((a[0] - b[0]) * 111_320) ** 2 + ((a[1] - b[1]) * 111_320 * _LON_SCALE) ** 2

@@ -19,7 +19,9 @@
   var L = window.L;
   var labels = frame.dataset;
   var project = frame.hasAttribute("data-map-project");
-  var LABEL_MIN_ZOOM = 16;
+  var LABEL_MIN_ZOOM = 15;
+  var MINOR_LABEL_MIN_ZOOM = 16.5;
+  var MAJOR_STREET_METRES = 550;
 
   function plural(count, one, many) {
     return count === 1 ? one : many.replace("__count__", String(count));
@@ -32,7 +34,7 @@
     attributionControl: false,
     minZoom: 14,
     maxZoom: 19,
-    zoomSnap: 0.5,
+    zoomSnap: 0.25,
     maxBounds: [
       [48.874, 2.3],
       [48.899, 2.337],
@@ -42,6 +44,8 @@
     .zoom({ zoomInTitle: labels.labelZoomIn, zoomOutTitle: labels.labelZoomOut })
     .addTo(map);
   map.setView([48.8866, 2.3185], 15);
+  // Street names under the sensors, above the streets.
+  map.createPane("labels").classList.add("map-labels-pane");
 
   function sensorIcon(type) {
     return L.divIcon({
@@ -138,11 +142,13 @@
         },
         onEachFeature: function (feature, layer) {
           var p = feature.properties;
+          var minor = p.length_m < MAJOR_STREET_METRES;
           layer.bindTooltip(p.name, {
             permanent: true,
             direction: "center",
-            className: "map-street-label",
+            className: minor ? "map-street-label map-street-label--minor" : "map-street-label",
             opacity: 1,
+            pane: "labels",
           });
           layer.bindPopup(
             p.name +
@@ -170,9 +176,12 @@
     return used.length ? L.geoJSON({ type: "FeatureCollection", features: used }).getBounds() : null;
   }
 
-  // Street names only where they fit: from zoom 16.
+  // Street names only where they fit: the long streets from zoom 15 (the
+  // whole area on a laptop), the short ones from 16.5.
   function updateLabels() {
-    element.classList.toggle("map-labels-hidden", map.getZoom() < LABEL_MIN_ZOOM);
+    var zoom = map.getZoom();
+    element.classList.toggle("map-labels-hidden", zoom < LABEL_MIN_ZOOM);
+    element.classList.toggle("map-minor-labels-hidden", zoom < MINOR_LABEL_MIN_ZOOM);
   }
   map.on("zoomend", updateLabels);
 

@@ -44,7 +44,12 @@ def _paris_today():
 
 @require_GET
 def catalogue(request):
-    datasets = selectors.published_datasets_with_counts()
+    datasets = list(selectors.published_datasets_with_counts())
+    for dataset in datasets:
+        # The sheet's signs, without the accountable organisation's name.
+        dataset.dtpr_signs = (
+            reference.dtpr_categories(dataset.dtpr_sheet) if dataset.dtpr_sheet else []
+        )
     return render(request, "datasets/dataset_list.html", {"datasets": datasets})
 
 

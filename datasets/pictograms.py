@@ -13,6 +13,7 @@ draws them.
 """
 
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 # Dark colours: white icons on them are at least 4.5:1.
 CATEGORY_COLOURS = {
@@ -108,7 +109,7 @@ def pictogram_svg(category_key, element_id, label, *, size=48, decorative=False)
     screen readers then, so they do not read the name twice.
     """
     if decorative:
-        semantics = 'aria-hidden="true"'
+        semantics = mark_safe('aria-hidden="true"')
     else:
         semantics = format_html('role="img" aria-label="{}"', label)
     return format_html(

@@ -6,7 +6,8 @@
  * JavaScript the page is the list under it. Every word comes from the
  * container's data-label-* attributes, translated in the template.
  * Sensors are 44x44 px touch targets; near ones are grouped (markercluster)
- * until the closest zooms, where the reference data keeps them 15 m apart.
+ * until the closest zoom (19, 0.2 m a pixel), where the reference data keeps
+ * them 15 m (75 px) apart.
  * A filter form ([data-map-filter]) hides the types it does not tick, on the
  * map and in the list ([data-kind] items).
  */
@@ -59,7 +60,7 @@
 
   var clusters = L.markerClusterGroup({
     maxClusterRadius: 44,
-    disableClusteringAtZoom: 18,
+    disableClusteringAtZoom: 19,
     showCoverageOnHover: false,
     spiderfyOnMaxZoom: false,
     iconCreateFunction: function (cluster) {

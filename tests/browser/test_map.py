@@ -4,8 +4,11 @@ filter acting on the map and the list, a sensor's popup leading to its page."""
 
 import pytest
 
+from datasets.models import Dataset
 from datasets.services import seed_catalogue
+from tests.applications.factories import CallFactory
 from tests.browser.conftest import SCREENSHOTS
+from tests.workshops.public_factories import public_project
 
 MARKERS = ".map-sensor, .map-cluster"
 
@@ -46,7 +49,7 @@ def test_map_draws_streets_and_tappable_sensors(portal, catalogue):
     assert portal.axe_violations() == []
     portal.screenshot("map")
     if portal.viewport_name == "desktop":
-        page.screenshot(path=str(SCREENSHOTS / "map.png"))
+        page.locator("[data-map]").screenshot(path=str(SCREENSHOTS / "map.png"))
 
     # A sensor's popup links to its page.
     page.locator(".map-sensor").first.click()
@@ -80,3 +83,20 @@ def test_map_filter_hides_other_types_on_the_map_and_in_the_list(portal, catalog
     assert shown == 25
     assert page.locator(".map-sensor:not(.map-sensor--sound_level_meter)").count() == 0
     assert portal.axe_violations() == []
+
+
+def test_project_page_map_shows_the_streets_of_its_data(portal, catalogue):
+    sound = Dataset.objects.get(slug="sound-levels")
+    project = public_project(
+        "Baromètre du bruit", call=CallFactory(datasets=[sound]), requested=[sound]
+    )
+    page = portal.page
+    page.goto(portal.url(f"/projets/{project.slug}/"))
+    page.locator(MARKERS).first.wait_for()
+
+    # The 25 sound level meters' streets in dark grey, the 26th in light grey.
+    assert page.locator("path.map-street--used").count() == 25
+    assert page.locator("path.map-street").count() == 26
+    assert page.locator("#project-streets li").count() == 25
+    assert portal.axe_violations() == []
+    portal.screenshot("project-map")

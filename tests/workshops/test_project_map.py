@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from datasets.access.services import grant_data_access
@@ -90,3 +92,27 @@ def test_project_page_without_dataset_has_no_map(client, places):
 
     assert "data-map" not in html
     assert "leaflet.js" not in html
+
+
+def test_project_page_query_count_does_not_grow_with_streets(client, places, organiser):
+    call = CallFactory(datasets=list(places.values()))
+    project = public_project("Flux du marché", call=call)
+    grant_data_access(
+        project,
+        holder=project.application.created_by,
+        datasets=[places["flows"]],
+        expires_at=timezone.now() + datetime.timedelta(days=90),
+        actor=organiser,
+    )
+    url = f"/projets/{project.slug}/"
+
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    assert len(response.context["page"].streets) == 2
+    for number in range(6):
+        street = StreetFactory(name=f"Rue Ajoutée {number}")
+        SensorFactory(street=street, datasets=[places["flows"]])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["page"].streets) == 8
+    assert len(many) == len(few)

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .geo import kind_choices
+
 
 class FeedbackForm(forms.Form):
     """A resident's question or remark. ``website`` is a trap for robots:
@@ -31,3 +33,27 @@ class FeedbackForm(forms.Form):
 
     def is_robot(self):
         return bool(self.cleaned_data.get("website"))
+
+
+class MapFilterForm(forms.Form):
+    """The sensor types shown on the map and in the list under it (GET).
+
+    With JavaScript the map filters as boxes are ticked; without it the form
+    is sent and the list comes back filtered.
+    """
+
+    type = forms.MultipleChoiceField(
+        label=_("Sensor types shown"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = kind_choices()
+
+    def kinds(self):
+        """The ticked types; every type when none is ticked or the form is invalid."""
+        if self.is_bound and self.is_valid() and self.cleaned_data["type"]:
+            return self.cleaned_data["type"]
+        return [value for value, _label in kind_choices()]

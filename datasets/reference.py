@@ -6,8 +6,9 @@ taxonomy, see ``/shared/data/dtpr/``), the 26 streets with their geometry, the
 40 parking zones and the 160 sensors. ``datasets.services.seed_catalogue()``
 writes them to the database; the simulator reads the street traits below.
 
-Street geometries are simplified polylines drawn for the demo (assumed), inside
-the neighbourhood's bounding box (lat 48.880-48.893, lon 2.310-2.327).
+Street geometries are approximate WGS 84 polylines of the real streets, drawn
+from public knowledge of the neighbourhood (see the comment above ``STREETS``),
+inside its bounding box (lat 48.880-48.893, lon 2.310-2.327).
 """
 
 import datetime
@@ -445,56 +446,130 @@ SENSOR_COUNTS = [
 
 # --- Streets --------------------------------------------------------------------
 
+# Where the geometry comes from: polylines drawn by hand for this portal from
+# public knowledge of the neighbourhood (the metro stations Place de Clichy,
+# Rome, Villiers, La Fourche and Brochant, the Mairie at 16-20 rue des
+# Batignolles, the church on the place du Docteur-Félix-Lobligeois, the square
+# and the railway cutting between them), in WGS 84 (EPSG:4326), [lon, lat].
+# They are APPROXIMATE: each street's course and its crossings are right to
+# within about 50 to 100 metres, not a survey; streets that leave the
+# neighbourhood are cut at its bounding box (lat 48.880-48.893, lon
+# 2.310-2.327). Replace them with the City of Paris's open street data
+# ("voies", Licence Ouverte) when the real layout matters. docs/data.md says
+# the same.
+#
 # (name, [[lon, lat], ...], traits); most important streets first, which is
 # also the order sensors are spread over them. ``weight`` scales footfall and
 # traffic, ``bars`` makes evenings louder, ``market`` adds a Saturday market.
 STREETS = [
-    ("Rue des Batignolles", [[2.3208, 48.8824], [2.3201, 48.8850],
-                             [2.3194, 48.8874]], {"weight": 1.6, "market": True}),
-    ("Boulevard des Batignolles", [[2.3265, 48.8834], [2.3205, 48.8822],
-                                   [2.3160, 48.8812], [2.3112, 48.8803]],
+    ("Rue des Batignolles",
+     [[2.3223, 48.8825], [2.3222, 48.8837], [2.3221, 48.8848], [2.3215, 48.8857],
+      [2.3209, 48.8864]],
+     {"weight": 1.6, "market": True}),
+    ("Boulevard des Batignolles",
+     [[2.3268, 48.8836], [2.3241, 48.8829], [2.3217, 48.8824], [2.3190, 48.8818],
+      [2.3159, 48.8812]],
      {"weight": 2.0, "market": True}),
-    ("Avenue de Clichy", [[2.3268, 48.8840], [2.3258, 48.8871],
-                          [2.3232, 48.8927]], {"weight": 2.2}),
-    ("Rue des Dames", [[2.3252, 48.8842], [2.3205, 48.8846],
-                       [2.3160, 48.8851]], {"weight": 1.3, "bars": True}),
-    ("Rue Legendre", [[2.3112, 48.8841], [2.3175, 48.8868], [2.3230, 48.8904],
-                      [2.3262, 48.8925]], {"weight": 1.5}),
-    ("Rue Lemercier", [[2.3238, 48.8856], [2.3210, 48.8885],
-                       [2.3190, 48.8915]], {"weight": 1.3, "market": True}),
-    ("Rue Nollet", [[2.3245, 48.8860], [2.3207, 48.8880],
-                    [2.3182, 48.8904]], {"weight": 1.0}),
-    ("Rue Brochant", [[2.3205, 48.8880], [2.3185, 48.8910],
-                      [2.3171, 48.8928]], {"weight": 1.1, "bars": True}),
-    ("Rue Cardinet", [[2.3106, 48.8830], [2.3140, 48.8860],
-                      [2.3165, 48.8895]], {"weight": 1.4}),
-    ("Place du Docteur-Félix-Lobligeois", [[2.3187, 48.8873],
-                                           [2.3200, 48.8879]],
+    ("Avenue de Clichy",
+     [[2.3268, 48.8839], [2.3264, 48.8852], [2.3257, 48.8872], [2.3230, 48.8888],
+      [2.3197, 48.8906], [2.3167, 48.8925]],
+     {"weight": 2.2}),
+    ("Rue des Dames",
+     [[2.3263, 48.8847], [2.3242, 48.8848], [2.3221, 48.8849], [2.3205, 48.8847],
+      [2.3188, 48.8845]],
+     {"weight": 1.3, "bars": True}),
+    ("Rue Legendre",
+     [[2.3104, 48.8837], [2.3128, 48.8845], [2.3150, 48.8852], [2.3175, 48.8859],
+      [2.3200, 48.8866], [2.3215, 48.8876], [2.3232, 48.8887], [2.3250, 48.8897],
+      [2.3267, 48.8907]],
+     {"weight": 1.5}),
+    ("Rue Lemercier",
+     [[2.3233, 48.8849], [2.3222, 48.8862], [2.3211, 48.8874], [2.3202, 48.8885],
+      [2.3193, 48.8894]],
+     {"weight": 1.3, "market": True}),
+    ("Rue Nollet",
+     [[2.3248, 48.8848], [2.3240, 48.8860], [2.3229, 48.8875], [2.3215, 48.8895]],
+     {"weight": 1.0}),
+    ("Rue Brochant",
+     [[2.3184, 48.8890], [2.3190, 48.8897], [2.3197, 48.8906]],
+     {"weight": 1.1, "bars": True}),
+    ("Rue Cardinet",
+     [[2.3101, 48.8854], [2.3125, 48.8869], [2.3148, 48.8884], [2.3166, 48.8899],
+      [2.3183, 48.8915]],
+     {"weight": 1.4}),
+    ("Place du Docteur-Félix-Lobligeois",
+     [[2.3197, 48.8864], [2.3213, 48.8865], [2.3213, 48.8872], [2.3198, 48.8872],
+      [2.3197, 48.8864]],
      {"weight": 0.9, "bars": True}),
-    ("Rue des Moines", [[2.3221, 48.8870], [2.3196, 48.8895],
-                        [2.3181, 48.8924]], {"weight": 0.9, "bars": True}),
-    ("Rue Truffaut", [[2.3190, 48.8850], [2.3176, 48.8880],
-                      [2.3161, 48.8919]], {"weight": 0.8}),
-    ("Rue La Condamine", [[2.3246, 48.8853], [2.3200, 48.8860],
-                          [2.3156, 48.8874]], {"weight": 0.9}),
-    ("Rue Boursault", [[2.3151, 48.8830], [2.3165, 48.8860],
-                       [2.3175, 48.8880]], {"weight": 0.7}),
-    ("Rue Dulong", [[2.3176, 48.8830], [2.3161, 48.8850],
-                    [2.3151, 48.8869]], {"weight": 0.7}),
-    ("Rue Saussure", [[2.3121, 48.8850], [2.3150, 48.8875],
-                      [2.3175, 48.8901]], {"weight": 0.8}),
-    ("Rue Lamandé", [[2.3248, 48.8869], [2.3234, 48.8878]], {"weight": 0.5}),
-    ("Rue Puteaux", [[2.3181, 48.8825], [2.3190, 48.8840]], {"weight": 0.5}),
-    ("Rue Clairaut", [[2.3200, 48.8883], [2.3225, 48.8890]], {"weight": 0.5}),
-    ("Rue Gauthey", [[2.3205, 48.8905], [2.3230, 48.8914]], {"weight": 0.5}),
-    ("Rue Davy", [[2.3215, 48.8895], [2.3240, 48.8905]], {"weight": 0.6}),
-    ("Rue Sauffroy", [[2.3195, 48.8911], [2.3220, 48.8925]], {"weight": 0.5}),
-    ("Rue Biot", [[2.3250, 48.8835], [2.3262, 48.8845]],
+    ("Rue des Moines",
+     [[2.3227, 48.8890], [2.3231, 48.8903], [2.3236, 48.8914], [2.3241, 48.8926]],
+     {"weight": 0.9, "bars": True}),
+    ("Rue Truffaut",
+     [[2.3207, 48.8847], [2.3202, 48.8853], [2.3195, 48.8861]],
+     {"weight": 0.8}),
+    ("Rue La Condamine",
+     [[2.3259, 48.8866], [2.3240, 48.8865], [2.3222, 48.8864], [2.3214, 48.8863]],
+     {"weight": 0.9}),
+    ("Rue Boursault",
+     [[2.3192, 48.8819], [2.3178, 48.8832], [2.3161, 48.8845], [2.3151, 48.8852]],
+     {"weight": 0.7}),
+    ("Rue Dulong",
+     [[2.3165, 48.8814], [2.3150, 48.8827], [2.3138, 48.8837], [2.3128, 48.8845]],
+     {"weight": 0.7}),
+    ("Rue Saussure",
+     [[2.3140, 48.8849], [2.3136, 48.8866], [2.3131, 48.8881], [2.3121, 48.8912]],
+     {"weight": 0.8}),
+    ("Rue Lamandé",
+     [[2.3246, 48.8879], [2.3255, 48.8884], [2.3264, 48.8889]],
+     {"weight": 0.5}),
+    ("Rue Puteaux",
+     [[2.3207, 48.8823], [2.3205, 48.8835], [2.3204, 48.8846]],
+     {"weight": 0.5}),
+    ("Rue Clairaut",
+     [[2.3245, 48.8894], [2.3247, 48.8905], [2.3250, 48.8916]],
+     {"weight": 0.5}),
+    ("Rue Gauthey",
+     [[2.3179, 48.8918], [2.3196, 48.8923], [2.3214, 48.8928]],
+     {"weight": 0.5}),
+    ("Rue Davy",
+     [[2.3207, 48.8902], [2.3226, 48.8909], [2.3245, 48.8917], [2.3262, 48.8924]],
+     {"weight": 0.6}),
+    ("Rue Sauffroy",
+     [[2.3147, 48.8907], [2.3158, 48.8915], [2.3170, 48.8924]],
+     {"weight": 0.5}),
+    ("Rue Biot",
+     [[2.3258, 48.8835], [2.3256, 48.8841], [2.3254, 48.8847]],
      {"weight": 0.6, "bars": True}),
-    ("Rue Mariotte", [[2.3235, 48.8839], [2.3245, 48.8850]], {"weight": 0.5}),
-    ("Rue Bridaine", [[2.3195, 48.8840], [2.3210, 48.8848]], {"weight": 0.5}),
-    ("Rue Hélène", [[2.3260, 48.8851], [2.3268, 48.8861]], {"weight": 0.4}),
+    ("Rue Mariotte",
+     [[2.3238, 48.8848], [2.3235, 48.8853], [2.3232, 48.8858]],
+     {"weight": 0.5}),
+    ("Rue Bridaine",
+     [[2.3222, 48.8838], [2.3231, 48.8839], [2.3240, 48.8841]],
+     {"weight": 0.5}),
+    ("Rue Hélène",
+     [[2.3255, 48.8849], [2.3254, 48.8856], [2.3253, 48.8862]],
+     {"weight": 0.4}),
 ]
+
+# The square des Batignolles, drawn on the map for orientation (not a street:
+# no sensor belongs to it). Approximate outline, [lon, lat], closed ring.
+SQUARE = {
+    "name": "Square des Batignolles",
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [2.3160, 48.8868],
+                [2.3170, 48.8889],
+                [2.3183, 48.8891],
+                [2.3195, 48.8880],
+                [2.3194, 48.8867],
+                [2.3175, 48.8863],
+                [2.3160, 48.8868],
+            ]
+        ],
+    },
+}
 
 
 def street_rows():
@@ -512,12 +587,19 @@ def street_rows():
 
 STREET_TRAITS = {row["slug"]: row["traits"] for row in street_rows()}
 
+# Degrees of longitude are shorter than degrees of latitude here: cos(48.886°).
+_LON_SCALE = 0.6577
+
 
 def _point_along(coordinates, fraction):
-    """The point at ``fraction`` (0-1) of a polyline's length, as (lat, lon)."""
+    """The point at ``fraction`` (0-1) of a polyline's length, as (lat, lon).
+
+    Lengths are measured in an equirectangular projection, so that points
+    spread evenly in metres, not in degrees.
+    """
     lengths = []
     for (x1, y1), (x2, y2) in zip(coordinates, coordinates[1:], strict=False):
-        lengths.append(((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5)
+        lengths.append((((x2 - x1) * _LON_SCALE) ** 2 + (y2 - y1) ** 2) ** 0.5)
     target = sum(lengths) * fraction
     for ((x1, y1), (x2, y2)), length in zip(
         zip(coordinates, coordinates[1:], strict=False), lengths, strict=True
@@ -528,6 +610,62 @@ def _point_along(coordinates, fraction):
         target -= length
     x, y = coordinates[-1]
     return round(y, 6), round(x, 6)
+
+
+# --- Sensors and parking zones: who sits on which street ------------------------
+
+SENSOR_KINDS = [kind for kind, _count, _mounting in SENSOR_COUNTS]
+
+
+def _street_of(kind, index):
+    """The street index of the ``index``-th sensor of ``kind`` (0-based)."""
+    # Parking sensor n watches zone n, and zone n lies on street n % 26; the
+    # other kinds are dealt round the streets the same way.
+    return index % len(STREETS)
+
+
+def _positions():
+    """{(kind, index): (lat, lon)}: every sensor at its own point of its street.
+
+    The sensors of one street are placed at evenly spaced points along it,
+    never at its ends (where it meets another street), in an order that
+    alternates the kinds; so no two sensors share a position.
+    """
+    streets = street_rows()
+    by_street = {n: [] for n in range(len(streets))}
+    for kind, count, _mounting in SENSOR_COUNTS:
+        for index in range(count):
+            by_street[_street_of(kind, index)].append((kind, index))
+    positions = {}
+    for number, members in by_street.items():
+        members.sort(key=lambda m: (m[1], SENSOR_KINDS.index(m[0])))
+        coordinates = streets[number]["geometry"]["coordinates"]
+        for rank, member in enumerate(members):
+            fraction = (rank + 1) / (len(members) + 1)
+            # Near a crossing, slide along the street until clear of the
+            # sensors of the other street.
+            for shift in _SHIFTS:
+                point = _point_along(coordinates, min(max(fraction + shift, 0), 1))
+                if all(
+                    distance_metres(point, other) >= MIN_SPACING_METRES
+                    for other in positions.values()
+                ):
+                    break
+            positions[member] = point
+    return positions
+
+
+# Two sensors are never closer than this (the tests check it): at the map's
+# closest zoom their 44 px markers stay apart.
+MIN_SPACING_METRES = 15
+_SHIFTS = [0] + [sign * step / 100 for step in range(2, 20, 2) for sign in (1, -1)]
+
+
+def distance_metres(a, b):
+    """The distance in metres between two (lat, lon) points (equirectangular)."""
+    return (
+        ((a[0] - b[0]) * 111_320) ** 2 + ((a[1] - b[1]) * 111_320 * _LON_SCALE) ** 2
+    ) ** 0.5
 
 
 # --- Parking zones ----------------------------------------------------------------
@@ -547,12 +685,12 @@ ZONE_PATTERN = [
 def zone_rows():
     """The 40 parking zones: one per parking sensor, spread over the streets."""
     streets = street_rows()
+    positions = _positions()
     rows = []
     for index in range(40):
-        street = streets[index % len(streets)]
+        street = streets[_street_of("parking_sensor", index)]
         zone_type, capacity = ZONE_PATTERN[index % len(ZONE_PATTERN)]
-        fraction = 0.3 + 0.4 * ((index // len(streets)) % 2)
-        lat, lon = _point_along(street["geometry"]["coordinates"], fraction)
+        lat, lon = positions[("parking_sensor", index)]
         rows.append(
             {
                 "code": f"PZ-{index + 1:03d}",
@@ -584,27 +722,16 @@ def sensor_rows():
     """The 160 sensors: code, kind, street, position, mounting, dataset, zone."""
     streets = street_rows()
     zones = zone_rows()
+    positions = _positions()
     rows = []
     offset = 0
     for kind, count, mounting in SENSOR_COUNTS:
         prefix = CODE_PREFIX[kind]
         for index in range(count):
             code = f"{prefix}-{index + 1:03d}"
-            if kind == "parking_sensor":
-                zone = zones[index]
-                street_slug = zone["street"]
-                lat, lon = zone["latitude"], zone["longitude"]
-            else:
-                zone = None
-                street = streets[index % len(streets)]
-                street_slug = street["slug"]
-                # Spread sensors of one kind on one street; kinds apart.
-                fraction = (0.15 + 0.55 * ((index // len(streets)) % 2)) + (
-                    offset % 5
-                ) * 0.05
-                lat, lon = _point_along(
-                    street["geometry"]["coordinates"], min(fraction, 0.95)
-                )
+            zone = zones[index] if kind == "parking_sensor" else None
+            street_slug = streets[_street_of(kind, index)]["slug"]
+            lat, lon = positions[(kind, index)]
             if kind == "sound_level_meter" and index % 4 == 3:
                 this_mounting = "facade"
             else:

@@ -160,17 +160,40 @@ def hourly_values_for_sensor(sensor, metrics, *, start, end):
     return values
 
 
-def streets_and_sensors_for_plan():
-    """All streets and sensors (two queries), for the plan."""
+def streets_and_sensors_for_map(*, kinds=None, datasets=None):
+    """All streets and the sensors to draw (two queries), for the map.
+
+    ``kinds`` keeps the sensors of those types; ``datasets`` (Dataset rows)
+    keeps the sensors that feed one of them. Returns ``(streets, sensors,
+    used_street_ids)``: the ids of the streets that hold a kept sensor.
+    """
     from .models import Sensor, Street
 
-    streets = list(Street.objects.order_by("name"))
-    sensors = list(
-        Sensor.objects.only(
-            "id", "code", "kind", "street_id", "latitude", "longitude", "status"
-        ).order_by("code")
+    streets = list(Street.objects.only("id", "slug", "name", "geometry"))
+    sensors = Sensor.objects.only(
+        "id", "code", "kind", "street_id", "latitude", "longitude", "status"
+    ).order_by("code")
+    if kinds:
+        sensors = sensors.filter(kind__in=kinds)
+    if datasets is not None:
+        sensors = sensors.filter(datasets__in=datasets).distinct()
+    sensors = list(sensors)
+    return streets, sensors, {sensor.street_id for sensor in sensors}
+
+
+def streets_for_datasets(datasets):
+    """The streets holding a sensor that feeds one of ``datasets``, by name,
+    each with ``sensor_count`` (one query)."""
+    from django.db.models import Count
+
+    from .models import Street
+
+    # The filter comes first, so the count only sees the matching sensors.
+    return list(
+        Street.objects.filter(sensors__datasets__in=datasets)
+        .annotate(sensor_count=Count("sensors", distinct=True))
+        .order_by("name")
     )
-    return streets, sensors
 
 
 def published_datasets_with_counts():

@@ -6,6 +6,7 @@ app_name = "datasets"
 urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("plan/", views.plan, name="plan"),
+    path("plan/carte.geojson", views.map_geojson, name="map_geojson"),
     path("api/", views.api_get_started, name="api_get_started"),
     path("capteurs/<slug:code>/", views.sensor_detail, name="sensor_detail"),
     path(

@@ -5,10 +5,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_GET,
@@ -17,11 +18,10 @@ from django.views.decorators.http import (
 
 from portal.clientip import client_ip
 
-from . import charts, reference, selectors, services
+from . import charts, geo, reference, selectors, services
 from .api.params import PARIS, max_range_days
-from .forms import FeedbackForm
+from .forms import FeedbackForm, MapFilterForm
 from .models import Sensor
-from .plan import build_plan
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,12 @@ def _paris_today():
 
 @require_GET
 def catalogue(request):
-    datasets = selectors.published_datasets_with_counts()
+    datasets = list(selectors.published_datasets_with_counts())
+    for dataset in datasets:
+        # The sheet's signs, without the accountable organisation's name.
+        dataset.dtpr_signs = (
+            reference.dtpr_categories(dataset.dtpr_sheet) if dataset.dtpr_sheet else []
+        )
     return render(request, "datasets/dataset_list.html", {"datasets": datasets})
 
 
@@ -96,8 +101,57 @@ def dataset_detail(request, slug):
 
 @require_GET
 def plan(request):
-    streets, sensors = selectors.streets_and_sensors_for_plan()
-    return render(request, "datasets/plan.html", {"plan": build_plan(streets, sensors)})
+    form = MapFilterForm(request.GET or None)
+    kinds = form.kinds()
+    streets, sensors, _used = selectors.streets_and_sensors_for_map(kinds=kinds)
+    return render(
+        request,
+        "datasets/map.html",
+        {
+            "form": form,
+            "kinds": kinds,
+            "streets": geo.streets_with_sensors(streets, sensors),
+            "sensor_count": len(sensors),
+            "geojson_url": reverse("datasets:map_geojson"),
+        },
+    )
+
+
+# The catalogue changes when organisers edit it, not every minute.
+MAP_CACHE_SECONDS = 300
+
+
+@require_GET
+def map_geojson(request):
+    """The map's features as GeoJSON; ``?dataset=slug`` (repeatable) keeps the
+    sensors of those datasets and marks their streets ``used``."""
+    slugs = sorted(set(request.GET.getlist("dataset")))
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = "map-geojson:" + language + ":" + ",".join(slugs)
+    body = cache.get(key)
+    if body is None:
+        datasets = None
+        if slugs:
+            datasets = list(selectors.published_datasets().filter(slug__in=slugs))
+            unknown = sorted(set(slugs) - {dataset.slug for dataset in datasets})
+            if unknown:
+                return JsonResponse(
+                    {
+                        "detail": _("Unknown dataset: %(slugs)s.")
+                        % {"slugs": ", ".join(unknown)}
+                    },
+                    status=400,
+                )
+        streets, sensors, used = selectors.streets_and_sensors_for_map(
+            datasets=datasets
+        )
+        body = geo.feature_collection(
+            streets, sensors, used_street_ids=used if slugs else None
+        )
+        cache.set(key, body, MAP_CACHE_SECONDS)
+    response = JsonResponse(body, content_type="application/geo+json")
+    patch_cache_control(response, public=True, max_age=MAP_CACHE_SECONDS)
+    return response
 
 
 @require_GET

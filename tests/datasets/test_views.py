@@ -127,23 +127,6 @@ def test_dataset_page_unknown_is_404(client, catalogue):
     assert client.get("/donnees/weather/").status_code == 404
 
 
-def test_plan_draws_the_26_streets_and_160_sensors(client, catalogue):
-    response = client.get("/donnees/plan/")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert html.count('class="plan-street"') == 26
-    assert html.count('class="plan-sensor"') == 160
-    assert "<title>Rue des Batignolles</title>" in html
-    assert 'href="/donnees/capteurs/PED-001/"' in html
-    # Coordinates stay numbers in French (no decimal comma).
-    dots = re.findall(
-        r'class="plan-sensor" data-sensor="[^"]+" cx="([^"]+)" cy="([^"]+)"', html
-    )
-    assert len(dots) == 160
-    assert all(re.fullmatch(r"\d+(\.\d+)?", value) for dot in dots for value in dot)
-    _no_inline_code(html)
-
-
 @pytest.fixture
 def sensor_with_data(catalogue):
     sensor = Sensor.objects.get(code="SND-001")
@@ -321,13 +304,3 @@ def test_sensor_factory_without_dataset_page(client, db):
     response = client.get("/donnees/capteurs/TST-500/")
     assert response.status_code == 200
     assert response.context["dtpr"] is None
-
-
-@pytest.mark.parametrize("sensors", [1, 6])
-def test_plan_query_count_constant(client, db, django_assert_num_queries, sensors):
-    dataset = DatasetFactory()
-    for _n in range(sensors):
-        SensorFactory(datasets=[dataset])
-    with django_assert_num_queries(2):
-        response = client.get("/donnees/plan/")
-    assert len(response.context["plan"].sensors) == sensors

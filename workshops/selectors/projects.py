@@ -7,6 +7,7 @@ SIRET or the application's other answers.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from applications.enums import ProjectState, Theme
 from applications.models import Project, RequestedDataset
 from datasets.access.models import DataGrant
+from datasets.selectors import streets_for_datasets
 
 from ..enums import (
     ActionStatus,
@@ -106,6 +108,13 @@ class ProjectPage:
     results: list
     actions: list
     progress: Progress = field(default_factory=Progress)
+    # The streets whose sensors feed those datasets (``sensor_count`` each).
+    streets: list = field(default_factory=list)
+
+    @property
+    def map_query(self):
+        """The query string of the map's GeoJSON: the Project's datasets."""
+        return urlencode([("dataset", dataset.slug) for dataset in self.datasets])
 
 
 def project_page(slug):
@@ -155,9 +164,11 @@ def project_page(slug):
         open=sum(a.status in OPEN_STATUSES for a in actions),
         dropped=sum(a.status == ActionStatus.DROPPED for a in actions),
     )
+    datasets = datasets_used(project)
     return ProjectPage(
         project=project,
-        datasets=datasets_used(project),
+        datasets=datasets,
+        streets=streets_for_datasets(datasets) if datasets else [],
         themes=theme_labels(project),
         workshops=workshops,
         pitches=pitches,

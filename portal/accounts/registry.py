@@ -210,8 +210,7 @@ REGISTRY = (
         ),
         legal_basis=LegalBasis.CONTRACT,
         retention=_(
-            "While the access runs, then until the end of the experiment "
-            "(mid-2030)."
+            "While the access runs, then until the end of the experiment (mid-2030)."
         ),
         erasure=_(
             "Your grants and keys are revoked; the Project's charter signature "

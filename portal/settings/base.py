@@ -201,6 +201,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.purge_inactive_accounts",
         "schedule": 24 * 3600,
     },
+    # The registry's retention (portal/accounts/retention.py): drafts never
+    # submitted, applications not retained, emails, audit identities, old
+    # feedback messages, expired sessions.
+    "accounts-apply-retention": {
+        "task": "accounts.apply_retention",
+        "schedule": 24 * 3600,
+    },
     # The outbox: queue again the emails whose send task was lost.
     "outbox-sweep": {
         "task": "outbox.sweep",

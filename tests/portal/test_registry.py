@@ -71,7 +71,9 @@ def test_registry_names_only_models_and_fields_that_exist():
     for label, entry in registered_models().items():
         model = apps.get_model(label)
         names = {field.name for field in model._meta.get_fields()}
-        wrong += [f"{label}.{name}" for name in entry.models[label] if name not in names]
+        wrong += [
+            f"{label}.{name}" for name in entry.models[label] if name not in names
+        ]
     for label in NOT_PERSONAL:
         apps.get_model(label)
 
@@ -107,14 +109,15 @@ def test_privacy_notice_lists_every_processing_in_french(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count('<tr class="processing">') == len(REGISTRY)
-    assert "<th scope=\"row\">Comptes</th>" in html
+    assert '<th scope="row">Comptes</th>' in html
     assert "Mission d’intérêt public (RGPD art. 6(1)(e))" in html
     assert (
-        "Brouillons jamais déposés : 90 jours après la date limite de l’appel."
-        in html
+        "Brouillons jamais déposés : 90 jours après la date limite de l’appel." in html
     )
-    assert "Les événements : 5 ans. Les noms et adresses qu’ils portent, et les " \
+    assert (
+        "Les événements : 5 ans. Les noms et adresses qu’ils portent, et les "
         "journaux : 6 mois." in html
+    )
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from .models import OrganiserRole, User
 
 PORTAL_APPS = (
     "portal.accounts",
+    "portal.audit",
     "portal.outbox",
     "datasets",
     "datasets.access",

@@ -67,6 +67,16 @@ def update_profile(user, *, full_name, language, actor):
     return user
 
 
+def end_draft_tokens(user, *, actor):
+    """End every autosave token issued to ``user`` so far (called at logout:
+    a token left in an open tab must not outlive the session). Audited."""
+    with transaction.atomic():
+        user.draft_tokens_valid_after = timezone.now()
+        user.save(update_fields=["draft_tokens_valid_after"])
+        record_event("account.logged_out", actor=actor, target=user)
+    return user
+
+
 def export_personal_data(user):
     """Return every piece of personal data the portal holds on ``user`` as a dict."""
     data = {
@@ -138,6 +148,7 @@ def purge_inactive_accounts(*, now=None):
 
 __all__ = [
     "User",
+    "end_draft_tokens",
     "erase_user",
     "export_personal_data",
     "grant_organiser_role",

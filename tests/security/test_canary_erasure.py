@@ -41,11 +41,15 @@ from tests.applications.factories import (
 from tests.conftest import make_user
 from tests.datasets.conftest import make_project
 from tests.datasets.factories import DatasetFactory
+from tests.workshops.demoday_factories import check_in as demoday_check_in
+from tests.workshops.demoday_factories import make_demoday, paris
 from tests.workshops.factories import WorkshopFactory
-from workshops.models import FollowUpAction
+from workshops.models import FollowUpAction, Vote
 from workshops.services.after import save_follow_up_action
 from workshops.services.certificates import request_certificates
 from workshops.services.checkin import check_in
+from workshops.services.demoday import draw_running_order, publish_running_order
+from workshops.services.demoday_results import add_juror, cast_vote
 from workshops.services.feedback import record_feedback
 from workshops.services.feeds import new_feed
 from workshops.services.registration import register
@@ -232,6 +236,20 @@ def plant_follow_up_and_vote(person, organiser, workshop, registration, project)
     FollowUpAction.objects.filter(owner_name=NAME).update(owner=person)
 
 
+def plant_demoday_vote(person, organiser):
+    demoday, sessions, projects = make_demoday(
+        organiser,
+        voting_opens_at=paris(2027, 2, 4, 14),
+        voting_closes_at=paris(2027, 2, 4, 17),
+    )
+    draw_running_order(demoday, seed="canary", actor=organiser)
+    publish_running_order(demoday, actor=organiser)
+    demoday.refresh_from_db()
+    demoday_check_in(sessions[0], person)
+    cast_vote(demoday, projects[0], user=person, now=paris(2027, 2, 4, 15))
+    add_juror(demoday, user=person, actor=organiser)
+
+
 def plant_data_access(person, organiser, capture):
     project = make_project(person, "Trottoirs vivants", signed=False)
     sign_charter(project, charter=DataCharterFactory(), signer=person, signer_name=NAME)
@@ -273,10 +291,12 @@ def test_erasure_leaves_no_canary_in_database_files_or_logs(
     project = plant_data_access(canary, organiser, capture)
     plant_follow_up_and_vote(canary, organiser, workshop, registration, project)
     plant_feedback(canary, capture)
+    plant_demoday_vote(canary, organiser)
     # The canaries are really there before the erasure.
     planted = database_hits()
     assert len(planted) > 20, planted
-    assert file_hits(media) != []
+    planted_files = len(file_hits(media))
+    assert planted_files > 0
 
     with capture(execute=True):
         erase_user(canary, actor=canary)
@@ -289,7 +309,13 @@ def test_erasure_leaves_no_canary_in_database_files_or_logs(
     assert left == {"database": [], "files": [], "logs": []}, "\n".join(
         f"{where}: {hit}" for where, hits in left.items() for hit in hits
     )
+    print(
+        f"canary erasure: {len(text_columns())} columns of "
+        f"{len({table for table, _c, _t in text_columns()})} tables searched, "
+        f"{len(planted)} column hits planted; files planted: {planted_files}"
+    )
     # What the call's record keeps stays: the application, naming no one.
     assert Application.objects.filter(
         pk=submitted.pk, state=ApplicationState.SUBMITTED
     ).exists()
+    assert Vote.objects.filter(voter=canary).count() == 1

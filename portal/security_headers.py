@@ -1,7 +1,7 @@
 """Headers Django has no setting for, added to every response."""
 
 from django.conf import settings
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 
 
 class PermissionsPolicyMiddleware:
@@ -31,6 +31,10 @@ class PrivateDownloadsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if "Content-Disposition" in response and not request.path.startswith("/api/"):
-            add_never_cache_headers(response)
+        if (
+            "Content-Disposition" in response
+            and not request.path.startswith("/api/")
+            and "no-store" not in response.get("Cache-Control", "")
+        ):
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -1,6 +1,7 @@
 """The audit trail's share of a person's erasure: the events stay, the
 identity goes (called by ``portal.accounts.services.erase_user``)."""
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
@@ -19,9 +20,9 @@ def export_for(user):
 
 @transaction.atomic
 def erase_for(user):
-    """Remove ``user``'s addresses and name from every audit event, and the
-    personal keys (email, name, phone...) from the events about them or made
-    by them. Return the number of events changed."""
+    """Remove ``user``'s addresses and name from every audit event and the
+    admin's history, and the personal keys (email, name, phone...) from the
+    events about them or made by them. Return the numbers of rows changed."""
     identifiers = identifiers_of(user)
     mention = Q()
     for identifier in identifiers:
@@ -44,4 +45,15 @@ def erase_for(user):
                 setattr(event, column, value)
             event.save(update_fields=list(fields))
             changed += 1
-    return {"audit_events": changed}
+    # The Django admin's history names the objects it changed ("lea@...").
+    entries = Q()
+    for identifier in identifiers:
+        entries |= Q(object_repr__icontains=identifier)
+        entries |= Q(change_message__icontains=identifier)
+    admin_entries = 0
+    for entry in LogEntry.objects.filter(entries) if identifiers else []:
+        entry.object_repr = redact(entry.object_repr, identifiers)
+        entry.change_message = redact(entry.change_message, identifiers)
+        entry.save(update_fields=["object_repr", "change_message"])
+        admin_entries += 1
+    return {"audit_events": changed, "admin_history": admin_entries}

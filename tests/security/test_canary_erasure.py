@@ -11,6 +11,8 @@ import logging
 import os
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
@@ -142,8 +144,17 @@ def canary(db):
     return make_user(EMAIL, full_name=NAME)
 
 
-def plant_account(person):
+def plant_account(person, organiser):
     update_profile(person, full_name=NAME, language="en", actor=person)
+    # A staff member changed the account in the Django admin.
+    LogEntry.objects.create(
+        user=organiser,
+        content_type=ContentType.objects.get_for_model(person),
+        object_id=str(person.pk),
+        object_repr=str(person),
+        action_flag=CHANGE,
+        change_message=f"Nom changé en {NAME}",
+    )
     record_event(
         "account.contact_added", actor=person, target=person, data={"phone": PHONE}
     )
@@ -284,7 +295,7 @@ def test_erasure_leaves_no_canary_in_database_files_or_logs(
     # factory_boy's own debug lines describe the test's fixtures, not the portal.
     caplog.set_level(logging.WARNING, logger="factory")
     capture = django_capture_on_commit_callbacks
-    plant_account(canary)
+    plant_account(canary, organiser)
     call, submitted = plant_applications(canary, capture)
     plant_jury(canary, call, submitted)
     workshop, registration = plant_workshops(canary, organiser, capture)

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='draft_tokens_valid_after',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='draft tokens valid after'),
+            model_name="user",
+            name="draft_tokens_valid_after",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                null=True,
+                verbose_name="draft tokens valid after",
+            ),
         ),
     ]

@@ -9,16 +9,26 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-12)
 
-.PHONY: run stop test browser venv migrate seed worker beat bench lint messages compilemessages clean security-report
+.PHONY: run stop test browser venv lock migrate seed worker beat bench lint messages compilemessages clean security-report
 
-$(STAMP): requirements/base.txt requirements/dev.txt
+# Every dependency, direct and indirect, comes from the lock file with its
+# hashes (requirements/lock.txt): a package changed on the index is refused.
+$(STAMP): requirements/base.txt requirements/dev.txt requirements/lock.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/lock.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# Compile requirements/lock.txt again from base.txt and dev.txt (after a pin
+# changes there): every package of the resolution, with the hashes of its files.
+UV ?= $(shell command -v uv || echo $(BIN)/uv)
+lock:
+	@test -x $(UV) || $(BIN)/python -m pip install --quiet uv==0.13.8
+	$(UV) pip compile --quiet --generate-hashes --python-version 3.11 \
+		--output-file requirements/lock.txt requirements/dev.txt
 
 migrate: venv
 	@mkdir -p var

@@ -145,6 +145,7 @@ class CallForm(forms.ModelForm):
             "max_attachment_mb",
             "max_total_attachments_mb",
             "blind_review",
+            "retention_days",
         ]
         widgets = {
             "review_starts_on": DateInput(),
@@ -162,6 +163,8 @@ class CallForm(forms.ModelForm):
         self.fields["slug"].help_text = _(
             "Used in the addresses. Left empty, it is made from the French title."
         )
+        # Left empty: the default retention of the privacy notice.
+        self.fields["retention_days"].required = False
 
     def clean_slug(self):
         slug = self.cleaned_data.get("slug") or slugify(
@@ -198,6 +201,12 @@ class CallForm(forms.ModelForm):
         if results and closes_at and results < closes_at.date():
             self.add_error("results_on", _("The results come after the call closes."))
         return data
+
+    def clean_retention_days(self):
+        value = self.cleaned_data.get("retention_days")
+        if value is None:
+            return Call._meta.get_field("retention_days").default
+        return value
 
     def call_fields(self):
         """The model fields to save, without the many-to-many datasets."""

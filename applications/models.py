@@ -4,6 +4,7 @@ requested datasets, attachments, submissions and the emails sent to teams."""
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -96,6 +97,18 @@ class Call(models.Model):
     )
     max_total_attachments_mb = models.PositiveSmallIntegerField(
         _("attachments per application (MB)"), default=30
+    )
+    # The privacy notice promises it (portal/accounts/registry.py): the
+    # applications not retained are anonymised this long after the decision.
+    retention_days = models.PositiveSmallIntegerField(
+        _("keep applications not retained (days)"),
+        default=365,
+        validators=[MinValueValidator(30), MaxValueValidator(3650)],
+        help_text=_(
+            "Counted from the decision (or the withdrawal): then the team, the "
+            "attachments and the receipts of applications not retained are "
+            "deleted. Between 30 and 3650 days."
+        ),
     )
     is_published = models.BooleanField(_("published"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)

@@ -4,6 +4,9 @@ Called by ``portal.accounts.services.export_personal_data`` and ``erase_user``.
 """
 
 from django.db import transaction
+from django.db.models import Q
+
+from portal.accounts.redaction import identifiers_of, mentions, redact
 
 from .enums import ApplicationState, TeamRole
 from .models import SentEmail, Submission, TeamInvitation, TeamMember
@@ -123,10 +126,20 @@ def erase_for(user):
                     )
                     submission.pdf = ""
                 submission.save(update_fields=["content", "pdf"])
-        for sent in SentEmail.objects.filter(application__team__user=user).distinct():
-            recipients = [
-                erased if address.lower() == email else address for address in sent.to
+        # The sent-email log: the person's entries among the recipients
+        # (an address, or "Name <address>") and the texts that name them.
+        identifiers = identifiers_of(user)
+        mention = Q()
+        for identifier in identifiers:
+            mention |= Q(to__icontains=identifier) | Q(body__icontains=identifier)
+            mention |= Q(subject__icontains=identifier)
+        logged = SentEmail.objects.filter(mention) if identifiers else []
+        for sent in logged:
+            sent.to = [
+                erased if mentions(address, identifiers) else address
+                for address in sent.to
             ]
-            if recipients != sent.to:
-                sent.to = recipients
-                sent.save(update_fields=["to"])
+            sent.subject = redact(sent.subject, identifiers)
+            if mentions(sent.body, identifiers):
+                sent.body = ""
+            sent.save(update_fields=["to", "subject", "body"])

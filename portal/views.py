@@ -10,6 +10,7 @@ from django.views.i18n import set_language as django_set_language
 
 from applications.selectors import call_for_home_page, call_milestones
 from datasets.selectors import catalogue_figures
+from portal.accounts.registry import REGISTRY
 from portal.health import backend_report
 
 
@@ -56,7 +57,8 @@ def legal_notice(request):
 
 @require_GET
 def privacy_notice(request):
-    return render(request, "portal/privacy_notice.html")
+    # Built from the registry of personal data, so it says what the portal does.
+    return render(request, "portal/privacy_notice.html", {"registry": REGISTRY})
 
 
 @require_GET

@@ -64,16 +64,17 @@ def _iso(value):
 
 @transaction.atomic
 def erase_for(user):
-    """Blank what a juror wrote about themselves (the free-text interests) and
-    withdraw the invitations still open to their addresses; return how many
-    seats were touched.
+    """Blank what a juror wrote about themselves (the free-text interests),
+    withdraw the invitations still open to their addresses and remove the
+    address from the others; return how many seats were touched.
 
     The seats, conflicts, sheets and scores stay: they are the record of how a
     call was decided, and once the account is anonymised they name no one.
     """
     seats = JuryMembership.objects.filter(user=user).exclude(conflict_statement="")
     touched = seats.update(conflict_statement="")
-    JuryInvitation.objects.filter(
-        email__iexact=user.email, accepted_at__isnull=True, revoked_at__isnull=True
-    ).delete()
+    invitations = JuryInvitation.objects.filter(email__iexact=user.email)
+    invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).delete()
+    # Used or withdrawn ones stay (who joined the jury, when) without the address.
+    invitations.update(email=f"erased-{user.pk}@invalid.example")
     return touched

@@ -1,6 +1,7 @@
 """Helpers shared by the applicant's views: time, Markdown, tokens, lookups."""
 
 import re
+import time
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -138,10 +139,13 @@ def make_draft_token(application, user):
     """A signed token letting ``user`` save ``application`` for 24 hours.
 
     It lets an autosave through when the session has expired, so no text is
-    lost; the user is then asked to log in again.
+    lost; the user is then asked to log in again. Logging out ends it
+    (``portal.accounts.services.end_draft_tokens``).
     """
     return signing.dumps(
-        {"u": user.pk, "a": application.pk}, salt=DRAFT_TOKEN_SALT, compress=True
+        {"u": user.pk, "a": application.pk, "t": time.time()},
+        salt=DRAFT_TOKEN_SALT,
+        compress=True,
     )
 
 
@@ -155,7 +159,12 @@ def user_from_draft_token(token, application):
         return None
     if data.get("a") != application.pk:
         return None
-    return get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    ended = user.draft_tokens_valid_after if user else None
+    if ended is not None and float(data.get("t") or 0) <= ended.timestamp():
+        # Issued before the user logged out: ended with the session.
+        return None
+    return user
 
 
 def _application_or_404(request, reference, *, user=None):

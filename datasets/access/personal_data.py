@@ -5,6 +5,7 @@ erasure (the accounts app calls them).
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import keys
@@ -61,7 +62,8 @@ def _iso(value):
 
 @transaction.atomic
 def erase_for(user):
-    """Revoke the data access and keys ``user`` holds; return how many.
+    """Revoke the data access and keys ``user`` holds, and blank the names
+    they gave keys; return how many.
 
     Grants and keys stay, revoked, for the record of who read fine data (they
     name a project, not a person); their cached records are dropped on commit.
@@ -73,6 +75,10 @@ def erase_for(user):
     user_keys = ApiKey.objects.filter(grant__holder=user)
     revoked = user_keys.filter(revoked_at__isnull=True).update(revoked_at=now)
     keys.forget(user_keys.values_list("digest", flat=True))
+    # A key's name is the person's words ("Léa's laptop"): it goes too.
+    renamed = ApiKey.objects.filter(Q(grant__holder=user) | Q(created_by=user)).update(
+        name="—"
+    )
     # The Project's signature stays (its keys rest on it); the person goes.
     signatures = CharterSignature.objects.filter(signer=user).update(
         signer=None, signer_name="—"
@@ -81,4 +87,5 @@ def erase_for(user):
         "data_grants_revoked": grants,
         "api_keys_revoked": revoked,
         "charter_signatures_anonymised": signatures,
+        "api_keys_renamed": renamed,
     }

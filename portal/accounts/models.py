@@ -48,6 +48,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("technical staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set at logout: the autosave tokens issued before it stop working
+    # (applications.views.common.user_from_draft_token).
+    draft_tokens_valid_after = models.DateTimeField(
+        _("draft tokens valid after"), null=True, blank=True, editable=False
+    )
 
     objects = UserManager()
 

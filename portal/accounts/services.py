@@ -16,6 +16,7 @@ from .models import OrganiserRole, User
 
 PORTAL_APPS = (
     "portal.accounts",
+    "portal.audit",
     "portal.outbox",
     "datasets",
     "datasets.access",
@@ -63,6 +64,16 @@ def update_profile(user, *, full_name, language, actor):
             before=before,
             after={"full_name": full_name, "language": language},
         )
+    return user
+
+
+def end_draft_tokens(user, *, actor):
+    """End every autosave token issued to ``user`` so far (called at logout:
+    a token left in an open tab must not outlive the session). Audited."""
+    with transaction.atomic():
+        user.draft_tokens_valid_after = timezone.now()
+        user.save(update_fields=["draft_tokens_valid_after"])
+        record_event("account.logged_out", actor=actor, target=user)
     return user
 
 
@@ -137,6 +148,7 @@ def purge_inactive_accounts(*, now=None):
 
 __all__ = [
     "User",
+    "end_draft_tokens",
     "erase_user",
     "export_personal_data",
     "grant_organiser_role",

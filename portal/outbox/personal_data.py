@@ -9,11 +9,13 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Q
 
+from portal.accounts.redaction import identifiers_of, mentions, redact
+
 from .enums import EmailState
 from .models import OutgoingAttachment, OutgoingEmail
 
 # Stored as the reason of an email that was still waiting when its recipient
-# was erased: it is never sent.
+# (or the person it named) was erased: it is never sent.
 ERASED_REASON = "Not sent: the recipient's account was erased."
 
 
@@ -68,7 +70,43 @@ def erase_for(user):
         state=EmailState.FAILED, next_attempt_at=None, last_error=ERASED_REASON
     )
     erased = OutgoingEmail.objects.filter(pk__in=ids).update(to="", body="")
+    # The idempotency key names the recipient's address: replaced by one
+    # that is still unique and names no one. The subject may name them too.
+    identifiers = identifiers_of(user)
+    for row in OutgoingEmail.objects.filter(pk__in=ids).only("subject"):
+        row.idempotency_key = f"erased:{row.pk}"
+        row.subject = redact(row.subject, identifiers)
+        row.save(update_fields=["idempotency_key", "subject"])
     # Emails to organisers that carried the person's address for answers
     # (feedback they wrote): the address and the text go too.
     _emails_of(user, "reply_to").update(reply_to="", body="")
+    # Emails to other people that name the person (an invitation they sent,
+    # a message about them): the text goes, the subject loses the name.
+    mention = Q()
+    for identifier in identifiers:
+        mention |= Q(subject__icontains=identifier) | Q(body__icontains=identifier)
+        mention |= Q(idempotency_key__icontains=identifier)
+    for row in (
+        OutgoingEmail.objects.filter(mention).exclude(pk__in=ids) if identifiers else []
+    ):
+        OutgoingAttachment.objects.filter(email=row).delete()
+        row.subject = redact(row.subject, identifiers)
+        if mentions(row.body, identifiers):
+            row.body = ""
+            if row.state == EmailState.QUEUED:
+                # An emptied email is never sent.
+                row.state, row.next_attempt_at = EmailState.FAILED, None
+                row.last_error = ERASED_REASON
+        if mentions(row.idempotency_key, identifiers):
+            row.idempotency_key = f"erased:{row.pk}"
+        row.save(
+            update_fields=[
+                "subject",
+                "body",
+                "idempotency_key",
+                "state",
+                "next_attempt_at",
+                "last_error",
+            ]
+        )
     return {"emails": erased}

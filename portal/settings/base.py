@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.security_headers.PermissionsPolicyMiddleware",
+    "portal.security_headers.PrivateDownloadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.BackOfficeMFAMiddleware",
+    # Last, so that it sees the views' exceptions first: an unreachable
+    # database answers a 503 page, not a stack trace (portal/errors.py).
+    "portal.errors.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -159,11 +163,12 @@ CACHES = {
     }
 }
 
-# Sessions in a signed cookie: no Redis (signed-in pages keep working when
-# Redis is down) and no query per request. The cookie is signed with
-# SECRET_KEY, HttpOnly, JSON-serialised; a password change ends it (the
-# session's auth hash).
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Sessions in the database: signed-in pages keep working when Redis is down,
+# and a session ends on the server at logout (a copied cookie is worth nothing
+# afterwards). Expired rows are deleted by the retention command
+# (portal.accounts.retention, ``clearsessions``). The cookie is HttpOnly,
+# SameSite=Lax, Secure in production; the key changes at login.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
@@ -195,6 +200,13 @@ CELERY_BEAT_SCHEDULE = {
     # The retention stated in the privacy notice: accounts unused for 3 years.
     "accounts-purge-inactive": {
         "task": "accounts.purge_inactive_accounts",
+        "schedule": 24 * 3600,
+    },
+    # The registry's retention (portal/accounts/retention.py): drafts never
+    # submitted, applications not retained, emails, audit identities, old
+    # feedback messages, expired sessions.
+    "accounts-apply-retention": {
+        "task": "accounts.apply_retention",
         "schedule": 24 * 3600,
     },
     # The outbox: queue again the emails whose send task was lost.
@@ -398,6 +410,7 @@ PERMISSIONS_POLICY = ", ".join(
 # A refused form (expired page, cookies off) answers with the site's own 403 page.
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 14 * 24 * 3600
 
 # --- API --------------------------------------------------------------------

@@ -155,7 +155,7 @@ def test_journal_queries_do_not_grow_with_events(
 
     # session, user, organiser role, MFA check, projects of the filter, count,
     # the page of events with actors, their grants and keys
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = organiser_client.get(JOURNAL)
 
     assert response.context["page"].paginator.count == 3 * size

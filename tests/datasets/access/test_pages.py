@@ -193,7 +193,7 @@ def test_access_list_query_count_does_not_grow_with_rows(
 
     # user, session, grants, their datasets, their keys with replacements,
     # the keys' usage, the charter in force and the projects' signatures
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(ACCESS_LIST)
 
     assert len(response.context["grants"]) == size

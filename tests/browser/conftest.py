@@ -65,6 +65,7 @@ class Portal:
         self.context.add_init_script(path=str(AXE))
         self.context.set_default_timeout(60_000)
         self.console_errors = []
+        self.axe = {}
         self.page = self.new_page()
 
     def new_page(self):
@@ -101,6 +102,31 @@ class Portal:
             }"""
         )
         return [v for v in result if v["impact"] in {"serious", "critical"}]
+
+    def check(self, name, page=None):
+        """Record the axe violations of the page in view under ``name``."""
+        page = page or self.page
+        language = page.evaluate("document.documentElement.lang")
+        violations = self.axe_violations(page)
+        if violations:
+            self.axe[f"{name} ({language})"] = violations
+        return violations
+
+    def check_both(self, path, name):
+        """Visit ``path`` in French then in English (``/en`` prefix) and
+        record axe's findings on each; answers the French page's status."""
+        response = self.page.goto(self.url(path))
+        status = response.status
+        self.check(name)
+        self.page.goto(self.url("/en" + path))
+        self.check(name)
+        return status
+
+    def fits(self, page=None):
+        """Whether the page is no wider than the viewport."""
+        return (page or self.page).evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth"
+        )
 
     def screenshot(self, name, page=None):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -123,9 +123,12 @@ class Portal:
         return status
 
     def fits(self, page=None):
-        """Whether the page is no wider than the viewport."""
+        """Whether the page is no wider than the viewport, and no table
+        scrolls sideways inside its frame (cut badges, dates out of view)."""
         return (page or self.page).evaluate(
-            "document.documentElement.scrollWidth <= window.innerWidth"
+            """() => document.documentElement.scrollWidth <= window.innerWidth
+                && [...document.querySelectorAll('.table-wrap')].every(
+                    w => w.scrollWidth <= w.clientWidth + 1)"""
         )
 
     def screenshot(self, name, page=None):

@@ -3,10 +3,9 @@ ranks and decides, releases the decisions, and grants data access to the
 retained Project. The back office must fit a 1,280 px screen and a phone."""
 
 import pytest
-
-from applications.enums import CallPhase
 from django.utils import timezone
 
+from applications.enums import CallPhase
 from applications.jury.models import Assignment, Score, ScoreSheet
 from applications.models import Application, Project
 from datasets.access.models import DataGrant
@@ -125,9 +124,9 @@ def test_organiser_runs_a_wave_from_admissibility_to_data_access(
         "AMI-2026-002": "not_retained",
     }
     assert sorted(
-        OutgoingEmail.objects.filter(
-            idempotency_key__contains="decision"
-        ).values_list("to", flat=True)
+        OutgoingEmail.objects.filter(idempotency_key__contains="decision").values_list(
+            "to", flat=True
+        )
     ) == sorted([wave["noise"].created_by.email, "ines@livraisons.fr"])
     portal.check("released")
 
@@ -166,5 +165,7 @@ def submit_sheet(assignment, grid, values):
     sheet = ScoreSheet.objects.create(
         assignment=assignment, grid=grid, submitted_at=timezone.now()
     )
-    for criterion, value in zip(grid.criteria.order_by("position"), values, strict=True):
+    for criterion, value in zip(
+        grid.criteria.order_by("position"), values, strict=True
+    ):
         Score.objects.create(sheet=sheet, criterion=criterion, value=value)

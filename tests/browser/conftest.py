@@ -122,14 +122,42 @@ class Portal:
         self.check(name)
         return status
 
-    def fits(self, page=None):
-        """Whether the page is no wider than the viewport, and no table
-        scrolls sideways inside its frame (cut badges, dates out of view)."""
+    def overflow(self, page=None):
+        """What makes the page wider than the viewport, or scrolls sideways
+        inside a table's frame (cut badges, dates out of view): a few
+        elements as ``tag#id.class (right edge)``; empty when all fits."""
         return (page or self.page).evaluate(
-            """() => document.documentElement.scrollWidth <= window.innerWidth
-                && [...document.querySelectorAll('.table-wrap')].every(
-                    w => w.scrollWidth <= w.clientWidth + 1)"""
+            """() => {
+                const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                    + [...e.classList].map(c => '.' + c).join('');
+                const found = [];
+                const width = document.documentElement.clientWidth;
+                if (document.documentElement.scrollWidth > width) {
+                    for (const e of document.body.querySelectorAll('*')) {
+                        const r = e.getBoundingClientRect();
+                        if (r.right > width + 1 && ![...e.children].some(
+                                c => c.getBoundingClientRect().right > width + 1)) {
+                            found.push(`${name(e)} (${Math.round(r.right)})`);
+                        }
+                    }
+                }
+                // On a phone, a table may scroll inside its focusable frame
+                // unless it is meant to become a list (table-list).
+                const phone = window.innerWidth <= 640;
+                for (const w of document.querySelectorAll('.table-wrap')) {
+                    if (phone && !w.querySelector('table.table-list')) continue;
+                    if (w.scrollWidth > w.clientWidth + 1) {
+                        found.push(
+                            `${name(w)} scrolls (${w.scrollWidth} > ${w.clientWidth})`
+                        );
+                    }
+                }
+                return found.slice(0, 5);
+            }"""
         )
+
+    def fits(self, page=None):
+        return self.overflow(page) == []
 
     def screenshot(self, name, page=None):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -59,9 +59,9 @@ def test_organiser_runs_a_wave_from_admissibility_to_data_access(
 
     # The list fits the screen (a list on a phone), in both languages.
     assert portal.check_both(base, "application list") == 200
-    assert portal.fits()
+    assert portal.overflow() == []
     page.goto(portal.url(base))
-    assert portal.fits()
+    assert portal.overflow() == []
     portal.screenshot("backoffice-applications")
 
     # Admissibility, one application after the other.
@@ -69,7 +69,7 @@ def test_organiser_runs_a_wave_from_admissibility_to_data_access(
         page.goto(portal.url(base))
         page.locator(f"main a[href$='/{application.reference}/']").first.click()
         page.wait_for_load_state()
-        assert portal.fits()
+        assert portal.overflow() == []
         portal.check(f"application {application.reference}")
         page.locator("input[name=decision][value=admissible]").check()
         with page.expect_navigation():
@@ -85,7 +85,7 @@ def test_organiser_runs_a_wave_from_admissibility_to_data_access(
         page.locator("form[action$='/affectation/lancer/'] button").click()
     assert Assignment.objects.filter(membership__call=call).count() == 4
     page.goto(portal.url(f"/gestion/jury/{CALL}/affectation/"))
-    assert portal.fits()
+    assert portal.overflow() == []
     portal.check("assignment done")
 
     # Review: the jurors' sheets (journey 2 scores from the browser).
@@ -96,7 +96,7 @@ def test_organiser_runs_a_wave_from_admissibility_to_data_access(
     move_phase(page, portal, "deliberation")
     portal.check_both(f"/gestion/jury/{CALL}/classement/", "ranking")
     page.goto(portal.url(f"/gestion/jury/{CALL}/classement/"))
-    assert portal.fits()
+    assert portal.overflow() == []
     portal.screenshot("ranking")
 
     # A decision for each, then the release.
@@ -142,10 +142,10 @@ def test_organiser_runs_a_wave_from_admissibility_to_data_access(
     grant = DataGrant.objects.get()
     assert (grant.project, grant.holder.email) == (project, "ines@livraisons.fr")
     assert page.url == portal.url(f"/gestion/donnees/acces/{grant.pk}/")
-    assert portal.fits()
+    assert portal.overflow() == []
     portal.check("grant")
     portal.check_both("/gestion/donnees/acces/", "grant list")
-    assert portal.fits()
+    assert portal.overflow() == []
     assert portal.axe == {}
 
 

@@ -69,7 +69,7 @@ def test_resident_waits_then_takes_the_freed_seat(portal, full_workshop):
         + " "
         + french("You are number %(position)s on the waiting list.", position=1)
     )
-    assert portal.fits()
+    assert portal.overflow() == []
     portal.check_both(detail, "workshop on the waiting list")
     portal.check_both("/agenda/mes-ateliers/", "my workshops")
 
@@ -153,7 +153,7 @@ def test_checked_in_attendee_votes_once_at_the_demoday(portal, demoday):
             "the end of the DemoDay."
         )
     ).is_visible()
-    assert portal.fits()
+    assert portal.overflow() == []
     portal.check_both(programme + "vote/", "vote recorded")
 
     # The other tab's vote is refused with a sentence, and not counted.

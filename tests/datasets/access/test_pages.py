@@ -183,7 +183,7 @@ def test_access_list_shows_keys_with_prefix_and_replacement(english, holder, key
     page = english.get(access_list()).content.decode()
 
     assert page.count(f"<code>obk_{new_key.prefix}_…</code>") == 2  # key, replaced by
-    assert f"<td><code>obk_{key.prefix}_…</code></td>" in page
+    assert f'<td data-label="Key"><code>obk_{key.prefix}_…</code></td>' in page
     assert '<span class="badge badge-warning">Replaced, still works</span>' in page
     assert TOKEN_RE.search(page) is None
 

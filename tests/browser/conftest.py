@@ -135,7 +135,11 @@ class Portal:
                 if (document.documentElement.scrollWidth > width) {
                     for (const e of document.body.querySelectorAll('*')) {
                         const r = e.getBoundingClientRect();
-                        if (r.right > width + 1 && ![...e.children].some(
+                        // Inside a table's frame only what escapes it counts.
+                        const framed = e.closest('.table-wrap')
+                            && !['absolute', 'fixed'].includes(
+                                getComputedStyle(e).position);
+                        if (!framed && r.right > width + 1 && ![...e.children].some(
                                 c => c.getBoundingClientRect().right > width + 1)) {
                             found.push(`${name(e)} (${Math.round(r.right)})`);
                         }

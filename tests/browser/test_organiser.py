@@ -84,9 +84,9 @@ def test_organiser_runs_a_wave_from_admissibility_to_data_access(
     with page.expect_navigation():
         page.locator("form[action$='/affectation/lancer/'] button").click()
     assert Assignment.objects.filter(membership__call=call).count() == 4
+    assert portal.check_both(f"/gestion/jury/{CALL}/affectation/", "plan") == 200
     page.goto(portal.url(f"/gestion/jury/{CALL}/affectation/"))
     assert portal.overflow() == []
-    portal.check("assignment done")
 
     # Review: the jurors' sheets (journey 2 scores from the browser).
     move_phase(page, portal, "review")
@@ -129,6 +129,11 @@ def test_organiser_runs_a_wave_from_admissibility_to_data_access(
         )
     ) == sorted([wave["noise"].created_by.email, "ines@livraisons.fr"])
     portal.check("released")
+    for path, name in (
+        (f"/gestion/jury/{CALL}/", "call after the release"),
+        (f"/gestion/jury/{CALL}/deliberation/AMI-2026-001/", "decision released"),
+    ):
+        assert portal.check_both(path, name) == 200
 
     # Data access for the retained Project, held by its lead.
     project = Project.objects.get()
@@ -143,7 +148,7 @@ def test_organiser_runs_a_wave_from_admissibility_to_data_access(
     assert (grant.project, grant.holder.email) == (project, "ines@livraisons.fr")
     assert page.url == portal.url(f"/gestion/donnees/acces/{grant.pk}/")
     assert portal.overflow() == []
-    portal.check("grant")
+    assert portal.check_both(f"/gestion/donnees/acces/{grant.pk}/", "grant") == 200
     portal.check_both("/gestion/donnees/acces/", "grant list")
     assert portal.overflow() == []
     assert portal.axe == {}

@@ -108,15 +108,16 @@ def test_team_signs_the_charter_and_uses_then_revokes_a_key(portal, team):
 
     # Revoked from the list, the key is refused at once, in JSON.
     portal.check_both(ACCESS, "access with a key")
+    revoke = f"/donnees/mes-acces/cles/{key.pk}/revoquer/"
+    assert portal.check_both(revoke, "revoke") == 200
     page.goto(portal.url(ACCESS))
     page.locator("main a[href$='/revoquer/']").click()
     page.wait_for_load_state()
-    portal.check("revoke")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     key.refresh_from_db()
     assert key.revoked_at is not None
-    portal.check("access after revoking")
+    portal.check_both(ACCESS, "access after revoking")
 
     status, headers, body = call_api(portal, token)
     assert status == 401

@@ -105,7 +105,7 @@ def test_resident_waits_then_takes_the_freed_seat(portal, full_workshop):
     assert page.locator("#registration-title + p").inner_text() == (
         french("Confirmed") + " " + french("Your seat is booked.")
     )
-    portal.check("workshop confirmed")
+    portal.check_both(detail, "workshop confirmed")
     assert portal.axe == {}
 
 
@@ -133,10 +133,10 @@ def test_checked_in_attendee_votes_once_at_the_demoday(portal, demoday):
     portal.check_both(programme, "demoday")
     portal.screenshot("demoday")
 
+    assert portal.check_both(programme + "vote/", "vote") == 200
     page.goto(portal.url(programme))
     page.locator("main a[href$='/vote/']").click()
     page.wait_for_load_state()
-    portal.check("vote")
     # A second tab holds the same form, to try a second vote later.
     second = portal.new_page()
     second.goto(page.url)

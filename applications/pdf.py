@@ -65,7 +65,16 @@ class StaticFilesURLFetcher(URLFetcher):
 def render_application_pdf(
     application, *, submission=None, content=None, fingerprint=""
 ):
-    """Return the PDF (bytes) of ``application``.
+    """Return the PDF (bytes) of ``application`` (``application_pdf_layout``)."""
+    return application_pdf_layout(
+        application, submission=submission, content=content, fingerprint=fingerprint
+    ).write_pdf()
+
+
+def application_pdf_layout(
+    application, *, submission=None, content=None, fingerprint=""
+):
+    """Return the laid-out pages (a WeasyPrint ``Document``) of ``application``.
 
     With ``submission`` it shows that frozen content, the time of submission and
     the fingerprint (the receipt); without, the ``content`` and ``fingerprint``
@@ -100,4 +109,4 @@ def render_application_pdf(
     RENDERS["application"] += 1
     return HTML(
         string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesURLFetcher()
-    ).write_pdf()
+    ).render()

@@ -16,6 +16,7 @@ holder_patterns = [
     path("", views.access_list, name="access_list"),
     path("charte/", charter_views.charter_sign, name="charter_sign"),
     path("<int:pk>/nouvelle-cle/", views.key_create, name="key_create"),
+    path("cles/<int:pk>/nouvelle/", views.key_token, name="key_token"),
     path("cles/<int:pk>/rotation/", views.key_rotate, name="key_rotate"),
     path("cles/<int:pk>/revoquer/", views.key_revoke, name="key_revoke"),
 ]

@@ -1,7 +1,10 @@
 """A project holder's pages: their grants, keys and usage (/donnees/mes-acces/)."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,9 +55,55 @@ def _access_list_page(request, *, failed=None):
     )
 
 
-def _token_page(request, key, token, *, rotated=None):
-    """The only page that ever shows ``token``: rendered from the POST that
-    created it, never stored, never cached."""
+# The secret of a new key waits here between the POST that creates it and the
+# GET that shows it (POST/redirect/GET: the Back button never offers to send
+# the form again). The session holds only a random handle: its cookie is
+# signed, not encrypted, and must never carry the secret.
+TOKEN_SESSION_KEY = "access_new_key"
+TOKEN_TTL_SECONDS = 300
+
+
+def _token_cache_key(handle):
+    return f"access:new-key:{handle}"
+
+
+def _show_token_once(request, key, token, *, rotated=None):
+    """Keep ``token`` for one GET of the key's page and redirect there."""
+    handle = secrets.token_urlsafe(24)
+    cache.set(
+        _token_cache_key(handle),
+        {"key": key.pk, "token": token, "rotated": rotated.pk if rotated else None},
+        TOKEN_TTL_SECONDS,
+    )
+    request.session[TOKEN_SESSION_KEY] = handle
+    return redirect("access:key_token", pk=key.pk)
+
+
+@login_required
+@require_GET
+def key_token(request, pk):
+    """The only page that ever shows a key's secret, once: the value is taken
+    out of the cache as it is read, so a reload, the Back then Forward
+    buttons or a second tab land on the list with a word instead."""
+    key = selectors.key_of_holder(request.user, pk)
+    handle = request.session.pop(TOKEN_SESSION_KEY, None)
+    kept = None
+    if handle:
+        kept = cache.get(_token_cache_key(handle))
+        cache.delete(_token_cache_key(handle))
+    if not kept or kept["key"] != key.pk:
+        messages.info(
+            request,
+            _(
+                "The key %(prefix)s was shown once and cannot be shown again. "
+                "If you did not copy it, revoke it and create another."
+            )
+            % {"prefix": f"obk_{key.prefix}_…"},
+        )
+        return redirect("access:access_list")
+    rotated = None
+    if kept["rotated"]:
+        rotated = selectors.key_of_holder(request.user, kept["rotated"])
     grant = key.grant
     first = grant.datasets.order_by("position", "slug").first()
     response = render(
@@ -62,7 +111,7 @@ def _token_page(request, key, token, *, rotated=None):
         "access/key_token.html",
         {
             "key": key,
-            "token": token,
+            "token": kept["token"],
             "rotated": rotated,
             "now": timezone.now(),
             "readings_url": request.build_absolute_uri(reverse("api:readings")),
@@ -91,7 +140,7 @@ def key_create(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _token_page(request, key, token)
+            return _show_token_once(request, key, token)
     return _access_list_page(request, failed=(grant.pk, form))
 
 
@@ -109,8 +158,7 @@ def key_rotate(request, pk):
             for message in error.messages:
                 messages.error(request, message)
             return redirect("access:access_list")
-        key.refresh_from_db(fields=["expires_at"])
-        return _token_page(request, new_key, token, rotated=key)
+        return _show_token_once(request, new_key, token, rotated=key)
     return render(
         request,
         "access/key_confirm.html",

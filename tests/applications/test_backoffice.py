@@ -452,6 +452,21 @@ def test_application_list_search_and_sort(organiser_client, call):
     ]
 
 
+def test_application_list_cells_name_their_column_for_phones(organiser_client, call):
+    """On a phone the table becomes a list of cards (table-list in portal.css):
+    each cell carries its column's name."""
+    submitted(call, reference="AMI-0001", title="Bruit nocturne", organisation_name="Z")
+
+    with translation.override("en"):
+        address = url("application_list", slug=call.slug)
+    page = organiser_client.get(address).content.decode()
+
+    assert '<table class="table-fit table-list">' in page
+    assert '<td data-label="Title">Bruit nocturne</td>' in page
+    assert '<td data-label="Organisation">Z</td>' in page
+    assert page.count("data-label=") == 9
+
+
 @pytest.mark.django_db
 def test_application_list_search_finds_a_person_by_name_or_address(
     organiser_client, call

@@ -65,6 +65,7 @@ class Portal:
         self.context.add_init_script(path=str(AXE))
         self.context.set_default_timeout(60_000)
         self.console_errors = []
+        self.axe = {}
         self.page = self.new_page()
 
     def new_page(self):
@@ -101,6 +102,66 @@ class Portal:
             }"""
         )
         return [v for v in result if v["impact"] in {"serious", "critical"}]
+
+    def check(self, name, page=None):
+        """Record the axe violations of the page in view under ``name``."""
+        page = page or self.page
+        language = page.evaluate("document.documentElement.lang")
+        violations = self.axe_violations(page)
+        if violations:
+            self.axe[f"{name} ({language})"] = violations
+        return violations
+
+    def check_both(self, path, name):
+        """Visit ``path`` in French then in English (``/en`` prefix) and
+        record axe's findings on each; answers the French page's status."""
+        response = self.page.goto(self.url(path))
+        status = response.status
+        self.check(name)
+        self.page.goto(self.url("/en" + path))
+        self.check(name)
+        return status
+
+    def overflow(self, page=None):
+        """What makes the page wider than the viewport, or scrolls sideways
+        inside a table's frame (cut badges, dates out of view): a few
+        elements as ``tag#id.class (right edge)``; empty when all fits."""
+        return (page or self.page).evaluate(
+            """() => {
+                const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                    + [...e.classList].map(c => '.' + c).join('');
+                const found = [];
+                const width = document.documentElement.clientWidth;
+                if (document.documentElement.scrollWidth > width) {
+                    for (const e of document.body.querySelectorAll('*')) {
+                        const r = e.getBoundingClientRect();
+                        // Inside a table's frame only what escapes it counts.
+                        const framed = e.closest('.table-wrap')
+                            && !['absolute', 'fixed'].includes(
+                                getComputedStyle(e).position);
+                        if (!framed && r.right > width + 1 && ![...e.children].some(
+                                c => c.getBoundingClientRect().right > width + 1)) {
+                            found.push(`${name(e)} (${Math.round(r.right)})`);
+                        }
+                    }
+                }
+                // On a phone, a table may scroll inside its focusable frame
+                // unless it is meant to become a list (table-list).
+                const phone = window.innerWidth <= 640;
+                for (const w of document.querySelectorAll('.table-wrap')) {
+                    if (phone && !w.querySelector('table.table-list')) continue;
+                    if (w.scrollWidth > w.clientWidth + 1) {
+                        found.push(
+                            `${name(w)} scrolls (${w.scrollWidth} > ${w.clientWidth})`
+                        );
+                    }
+                }
+                return found.slice(0, 5);
+            }"""
+        )
+
+    def fits(self, page=None):
+        return self.overflow(page) == []
 
     def screenshot(self, name, page=None):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

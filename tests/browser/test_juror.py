@@ -116,6 +116,7 @@ def test_juror_declares_a_conflict_and_scores_from_the_keyboard(portal, jury, se
     # Score the first application without the mouse.
     page.goto(portal.url(f"/jury/ami-jury/{jury['first'].reference}/"))
     axe["sheet"] = portal.axe_violations()
+    portal.screenshot("scoring")
     for key, value in (("usefulness", "4"), ("innovation", "3"), ("data-use", "7")):
         assert tab_to(page, f"input[name='c-{key}']")
         page.keyboard.press("Space")

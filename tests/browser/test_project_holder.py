@@ -188,3 +188,33 @@ def test_project_holder_applies_as_a_team_and_gets_a_receipt(portal, call, tmp_p
     assert receipt.startswith(b"%PDF")
     axe["detail"] = portal.axe_violations()
     assert {name: v for name, v in axe.items() if v} == {}
+
+
+def test_autosave_status_stays_in_view_down_the_long_form(portal, call):
+    from tests.applications.factories import ApplicationFactory
+
+    lead = make_user(
+        "camille.durand@example.org", full_name="Camille Durand", password=PASSWORD
+    )
+    application = ApplicationFactory(call=call, created_by=lead, title="Trottoirs")
+    page = portal.page
+    page.goto(portal.url("/comptes/login/"))
+    page.locator("#id_login").fill("camille.durand@example.org")
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    page.goto(portal.url(f"/appels/candidatures/{application.reference}/modifier/"))
+    status = page.locator("#autosave-status")
+
+    for field in ("#id_milestones", "#id_sustainability"):
+        page.locator(field).scroll_into_view_if_needed()
+        assert page.evaluate("window.scrollY") > 2000
+        assert in_viewport(page, status)
+    page.locator("#id_sustainability").fill("Abonnement des transporteurs.")
+    wait_saved(page)
+    assert in_viewport(page, status)
+    # The field brought into view is not hidden under the status.
+    field_top = page.locator("#id_sustainability").bounding_box()["y"]
+    status_box = status.bounding_box()
+    assert field_top >= status_box["y"] + status_box["height"]
+    assert portal.overflow() == []

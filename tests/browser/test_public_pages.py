@@ -5,6 +5,8 @@ and no serious or critical axe-core violation."""
 import pytest
 
 from tests.applications.factories import CallFactory
+from tests.conftest import make_user
+from tests.datasets.conftest import make_project
 
 PAGES = [
     ("/", "home"),
@@ -13,6 +15,8 @@ PAGES = [
     ("/donnees/", "datasets"),
     ("/donnees/pedestrian-flows/", "dataset"),
     ("/agenda/", "agenda"),
+    ("/projets/", "projects"),
+    ("/projets/trottoirs-vivants/", "project"),
     ("/comptes/login/", "login"),
     ("/comptes/signup/", "signup"),
     ("/accessibilite/", "accessibility"),
@@ -21,6 +25,9 @@ PAGES = [
 
 @pytest.fixture
 def call(transactional_db):
+    project = make_project(make_user("sami@trottoirs.fr"), "Trottoirs vivants")
+    project.summary = "Des trottoirs plus sûrs aux heures d’école, rue Legendre."
+    project.save(update_fields=["summary"])
     return CallFactory(
         slug="ami-batignolles",
         title_fr="Données des Batignolles : deuxième vague",

@@ -348,6 +348,28 @@ def test_vote_page_checked_in_attendee_votes_once(client, published, user):
 
 
 @freeze_time(DURING)
+def test_vote_page_second_vote_says_it_is_refused(client, published, user):
+    """A second tab's vote: the page says why nothing changed, not only that
+    the first vote is recorded."""
+    check_in(published.sessions.get(), user)
+    client.force_login(user)
+    projects = published.plan.projects
+    client.post(vote_url(published), {"project": projects.get(slug="pmr").pk})
+
+    response = client.post(
+        vote_url(published), {"project": projects.get(slug="livraisons").pk}
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert (
+        '<div class="alert alert-error" role="alert"><ul class="errorlist '
+        'nonfield"><li>Vous avez déjà voté.</li></ul></div>'
+    ) in page
+    assert list(Vote.objects.values_list("project__name", flat=True)) == ["PMR"]
+
+
+@freeze_time(DURING)
 def test_vote_page_not_checked_in_refused(client, published, user):
     client.force_login(user)
     page = client.get(vote_url(published))

@@ -119,12 +119,15 @@ def test_grant_list_shows_terms_state_and_active_keys(
     with translation.override("en"):
         end = date_format(grant.ends_on)
     assert (
-        f'<th scope="row"><a href="{detail}">Baromètre du bruit</a></th>\n'
-        '      <td><a href="mailto:ines@example.org">ines@example.org</a></td>\n'
-        "      <td>Pedestrian flows, Sound levels</td>\n"
-        f"      <td>{end}</td>\n"
-        '      <td><span class="badge badge-success">Active</span>\n</td>\n'
-        "      <td>3</td>"
+        '<th scope="row" data-label="Project">'
+        f'<a href="{detail}">Baromètre du bruit</a></th>\n'
+        '      <td data-label="Holder"><a href="mailto:ines@example.org">'
+        "ines@example.org</a></td>\n"
+        '      <td data-label="Datasets">Pedestrian flows, Sound levels</td>\n'
+        f'      <td data-label="Last day">{end}</td>\n'
+        '      <td data-label="State"><span class="badge badge-success">Active'
+        "</span>\n</td>\n"
+        '      <td data-label="Active keys">3</td>'
     ) in page
     assert '<span class="badge badge-danger">Revoked</span>' in page
     assert [row.active_keys for row in response.context["page"]] == [0, 3]
@@ -558,7 +561,7 @@ def test_grant_page_shows_terms_keys_and_history(english, holder, organiser, dat
         "<dd>Pedestrian flows (<code>pedestrian-flows</code>), "
         "Sound levels (<code>sound-levels</code>)</dd>"
     ) in page
-    assert f"<td><code>obk_{old.prefix}_…</code></td>" in page
+    assert f'<td data-label="Key"><code>obk_{old.prefix}_…</code></td>' in page
     assert page.count(f"<code>obk_{new.prefix}_…</code>") == 2
     assert [event.verb for event in response.context["events"]] == [
         "api_key.rotated",

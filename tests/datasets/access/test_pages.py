@@ -65,6 +65,13 @@ def create_key(client, grant, name="serveur de prod"):
     )
 
 
+def created_key_page(client, grant, name="serveur de prod"):
+    """Create a key and follow the redirect to the page showing it once."""
+    response = create_key(client, grant, name=name)
+    assert response.status_code == 302
+    return client.get(response["Location"])
+
+
 def token_in(response):
     return TOKEN_RE.findall(response.content.decode())
 
@@ -91,7 +98,7 @@ def test_key_pages_answer_only_the_holder(
     assert get.status_code == expected
     if who == "anonymous":
         assert get["Location"] == f"{LOGIN}?next={url}"
-    holder_post = {"rotate": 200, "revoke": 302}[page]
+    holder_post = 302  # both redirect: rotation to the new key shown once
     assert post.status_code == (holder_post if who == "holder" else expected)
     key.refresh_from_db()
     changed = key.revoked_at is not None or key.replaced_by_id is not None
@@ -100,7 +107,7 @@ def test_key_pages_answer_only_the_holder(
 
 @pytest.mark.parametrize(
     ("who", "expected"),
-    [("anonymous", 302), ("holder", 200), ("other", 404), ("organiser", 404)],
+    [("anonymous", 302), ("holder", 302), ("other", 404), ("organiser", 404)],
 )
 def test_create_key_answers_only_the_holder(
     client, holder, other_user, organiser, grant, who, expected
@@ -176,7 +183,7 @@ def test_access_list_shows_keys_with_prefix_and_replacement(english, holder, key
     page = english.get(access_list()).content.decode()
 
     assert page.count(f"<code>obk_{new_key.prefix}_…</code>") == 2  # key, replaced by
-    assert f"<td><code>obk_{key.prefix}_…</code></td>" in page
+    assert f'<td data-label="Key"><code>obk_{key.prefix}_…</code></td>' in page
     assert '<span class="badge badge-warning">Replaced, still works</span>' in page
     assert TOKEN_RE.search(page) is None
 
@@ -211,8 +218,12 @@ def test_created_key_is_shown_once_and_reads_15min_values(
     grant = make_grant(holder, [october_day["pedestrians"]], organiser)
     login(english, holder)
 
-    response = create_key(english, grant, name="serveur de prod")
+    created = create_key(english, grant, name="serveur de prod")
+    response = english.get(created["Location"])
 
+    assert created["Location"] == reverse(
+        "access:key_token", kwargs={"pk": ApiKey.objects.get().pk}
+    )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     tokens = token_in(response)
@@ -240,6 +251,52 @@ def test_created_key_is_shown_once_and_reads_15min_values(
     assert results[0]["value"] == 1.0
 
 
+def test_key_page_shows_the_secret_once_and_a_reload_only_says_so(
+    english, holder, grant
+):
+    login(english, holder)
+    created = create_key(english, grant, name="serveur de prod")
+    key = ApiKey.objects.get()
+
+    first = english.get(created["Location"])
+    reload = english.get(created["Location"], follow=True)
+
+    assert len(set(token_in(first))) == 1
+    # The signed session cookie only ever held a random handle.
+    assert token_in(first)[0] not in str(english.cookies)
+    assert reload.redirect_chain == [(access_list(), 302)]
+    page = reload.content.decode()
+    assert token_in(reload) == []
+    assert (
+        f"The key obk_{key.prefix}_… was shown once and cannot be shown again. "
+        "If you did not copy it, revoke it and create another."
+    ) in page
+    assert ApiKey.objects.count() == 1
+
+
+def test_key_page_of_another_key_never_shows_the_secret(english, holder, grant):
+    login(english, holder)
+    create_key(english, grant, name="serveur de prod")
+    other = issue_api_key(grant, name="tableau de bord", actor=holder)[0]
+
+    response = english.get(reverse("access:key_token", kwargs={"pk": other.pk}))
+
+    assert response.status_code == 302
+    assert response["Location"] == access_list()
+    # The handle is spent: the first key's secret is gone too.
+    first = ApiKey.objects.exclude(pk=other.pk).get()
+    again = english.get(reverse("access:key_token", kwargs={"pk": first.pk}))
+    assert again["Location"] == access_list()
+
+
+def test_key_page_answers_only_the_holder(client, other_user, key):
+    client.force_login(other_user)
+
+    response = client.get(reverse("access:key_token", kwargs={"pk": key.pk}))
+
+    assert response.status_code == 404
+
+
 def test_key_revoked_through_the_page_answers_401(
     english,
     holder,
@@ -249,7 +306,7 @@ def test_key_revoked_through_the_page_answers_401(
 ):
     grant = make_grant(holder, [october_day["pedestrians"]], organiser)
     login(english, holder)
-    token = token_in(create_key(english, grant))[0]
+    token = token_in(created_key_page(english, grant))[0]
     key = ApiKey.objects.get()
     assert (
         english.get(
@@ -283,11 +340,13 @@ def test_rotation_shows_the_new_key_once_and_the_old_one_still_works(
 ):
     grant = make_grant(holder, [october_day["pedestrians"]], organiser)
     login(english, holder)
-    old_token = token_in(create_key(english, grant))[0]
+    old_token = token_in(created_key_page(english, grant))[0]
     old = ApiKey.objects.get()
 
-    response = english.post(reverse("access:key_rotate", kwargs={"pk": old.pk}))
+    rotated = english.post(reverse("access:key_rotate", kwargs={"pk": old.pk}))
+    response = english.get(rotated["Location"])
 
+    assert rotated.status_code == 302
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     new = ApiKey.objects.exclude(pk=old.pk).get()

@@ -25,7 +25,7 @@ WIDTH = 680
 PLOT_HEIGHT = 200
 LEFT = 56
 RIGHT = 12
-TOP = 12
+TOP = 24
 FONT = 10
 LEGEND_ROW = 16
 
@@ -109,7 +109,7 @@ def render_chart(figure):
             'stroke="#d8d8d8" stroke-width="0.6"/>'
         )
         parts.append(_text(LEFT - 4, y + 3, _number(tick), anchor="end"))
-    parts.append(_text(4, TOP - 2, figure.unit, size=FONT - 1))
+    parts.append(_text(4, TOP - 12, figure.unit, size=FONT - 1))
     parts.append(
         f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" '
         'stroke="#1e1e1e" stroke-width="0.8"/>'

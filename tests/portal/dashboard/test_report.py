@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from portal.audit.models import AuditEvent
 from portal.celery import app
 from portal.dashboard.enums import ReportState
+from portal.dashboard.figures import Column, Figure
 from portal.dashboard.models import AnnualReport
-from portal.dashboard.selectors import Column, Figure
 from portal.dashboard.services import request_annual_report
 from portal.dashboard.svg import nice_ticks, render_chart
 

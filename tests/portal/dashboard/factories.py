@@ -237,7 +237,9 @@ def grow(programme, organiser, n):
             AssignmentFactory(membership=juror, application=application),
             submitted=bool(index % 2),
         )
-        workshop = _workshop(wave, f"extra-{index}", paris(2025, 10, 1 + index, 18, 0))
+        day = datetime.date(2025, 9, 1) + datetime.timedelta(days=index % 120)
+        start = paris(day.year, day.month, day.day, 18, 0)
+        workshop = _workshop(wave, f"extra-{index}", start)
         _register(workshop, 3, checked_in=1)
         demoday = DemoDayFactory(call=wave)
         DemoDaySessionFactory(demoday=demoday, call=wave, slug=f"dd-extra-{index}")
@@ -245,13 +247,11 @@ def grow(programme, organiser, n):
         project = make_project(lead, f"Projet {index}", call=wave)
         grant = make_grant(lead, [pedestrian], organiser, project=project)
         key, _ = issue_api_key(grant, name="k", actor=lead)
-        ApiKeyUsage.objects.create(
-            key=key, day=datetime.date(2025, 9, 1 + index), requests=index + 1
-        )
+        ApiKeyUsage.objects.create(key=key, day=day, requests=index + 1)
         sensor = SensorFactory(datasets=[pedestrian])
         SensorDayQuality.objects.create(
             sensor=sensor,
-            day=datetime.date(2025, 9, 1 + index),
+            day=day,
             expected=96,
             received=90,
         )

@@ -13,7 +13,7 @@ from portal.celery import app
 from portal.dashboard.enums import ReportState
 from portal.dashboard.figures import Column, Figure
 from portal.dashboard.models import AnnualReport
-from portal.dashboard.services import request_annual_report
+from portal.dashboard.services import build_annual_report, request_annual_report
 from portal.dashboard.svg import nice_ticks, render_chart
 
 from .factories import make_programme
@@ -187,3 +187,35 @@ def test_svg_chart_escapes_its_text_and_scales_its_axis():
     assert nice_ticks(42) == [0, 10, 20, 30, 40, 50]
     assert nice_ticks(0) == [0, 1]
     assert nice_ticks(7) == [0, 2, 4, 6, 8]
+
+
+def test_a_report_that_cannot_be_stored_fails_with_a_readable_reason(
+    organiser, settings, tmp_path
+):
+    # MEDIA_ROOT is a file: the PDF cannot be written under it.
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    settings.MEDIA_ROOT = blocked
+    report = AnnualReport.objects.create(year=2025, requested_by=organiser)
+
+    build_annual_report(report)
+
+    report.refresh_from_db()
+    assert report.state == ReportState.FAILED
+    assert report.error.startswith("Le rapport n’a pas pu être constitué\u00a0: ")
+    assert AuditEvent.objects.filter(verb="dashboard.report_failed").count() == 1
+
+
+def test_building_a_finished_report_again_changes_nothing(
+    organiser, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = request_annual_report(year=2025, actor=organiser)
+    report.refresh_from_db()
+    name = report.file.name
+
+    build_annual_report(report)
+
+    report.refresh_from_db()
+    assert (report.state, report.file.name) == (ReportState.DONE, name)
+    assert AuditEvent.objects.filter(verb="dashboard.report_built").count() == 1

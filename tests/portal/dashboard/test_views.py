@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, reverse
 
 from applications.jury.models import JuryMembership
 from portal.accounts.models import PartnerRole
+from portal.accounts.services import grant_partner_role
 from portal.audit.models import AuditEvent
 from portal.dashboard.models import AnnualReport
 from tests.applications.factories import CallFactory
@@ -209,3 +210,22 @@ def test_partner_access_needs_an_existing_account(organiser_client):
         in response.content.decode()
     )
     assert PartnerRole.objects.count() == 0
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_partner_list_queries_do_not_grow_with_the_partners(
+    organiser_client, organiser, count, django_assert_num_queries
+):
+    for index in range(count):
+        grant_partner_role(
+            make_user(f"partner{index}@example.org", full_name=f"Partenaire {index}"),
+            organisation=f"Organisation {index}",
+            actor=organiser,
+        )
+    organiser_client.get(PARTNERS_EN)
+
+    with django_assert_num_queries(3):
+        response = organiser_client.get(PARTNERS_EN)
+
+    html = response.content.decode()
+    assert html.count("Withdraw the access of Partenaire") == count

@@ -15,4 +15,5 @@ urlpatterns = [
     path("donnees/", include("datasets.backoffice_urls")),
     path("courriels/", include("portal.outbox.urls")),
     path("ateliers/", include("workshops.backoffice_urls")),
+    path("tableau-de-bord/", include("portal.dashboard.urls")),
 ]

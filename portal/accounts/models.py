@@ -104,3 +104,35 @@ class OrganiserRole(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_organisation_display()})"
+
+
+class PartnerRole(models.Model):
+    """A partner's read-only view of the programme: the dashboard and its
+    annual report, nothing else of the back office (Ville de Paris, CCI,
+    Cielis...). Granted and withdrawn by an organiser."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_role",
+        verbose_name=_("user"),
+    )
+    # Free text: the partners' list changes over the programme.
+    organisation = models.CharField(_("organisation"), max_length=200)
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+
+    class Meta:
+        verbose_name = _("partner role")
+        verbose_name_plural = _("partner roles")
+        ordering = ["organisation", "user__email"]
+
+    def __str__(self):
+        return f"{self.user} ({self.organisation})"

@@ -1,7 +1,8 @@
 """Who may do what: predicates ``(user[, obj]) -> bool`` built with django-rules.
 
-Roles are rows: an ``OrganiserRole`` for the programme, a jury membership for a
-call (``user.jury_memberships``, added by the jury models). A project holder is
+Roles are rows: an ``OrganiserRole`` for the programme, a ``PartnerRole`` for a
+partner's read-only view of the dashboard, a jury membership for a call
+(``user.jury_memberships``, added by the jury models). A project holder is
 any verified user who belongs to an application team.
 """
 
@@ -27,6 +28,20 @@ def is_organiser(user):
 
         cached = OrganiserRole.objects.filter(user_id=user.pk).exists()
         user._is_organiser = cached
+    return cached
+
+
+@rules.predicate
+def is_partner(user):
+    """True when the user holds a partner's read-only view of the programme."""
+    if not is_authenticated(user):
+        return False
+    cached = getattr(user, "_is_partner", None)
+    if cached is None:
+        from .models import PartnerRole
+
+        cached = PartnerRole.objects.filter(user_id=user.pk).exists()
+        user._is_partner = cached
     return cached
 
 
@@ -60,7 +75,9 @@ def has_verified_email(user):
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
-has_backoffice_role = is_organiser | is_jury_member
+# Partners pass the back office's guard (and its second factor) but every
+# page other than the dashboard still requires the organiser or juror role.
+has_backoffice_role = is_organiser | is_jury_member | is_partner
 
 
 @rules.predicate

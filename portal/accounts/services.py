@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from portal.audit.services import record_event
 
-from .models import OrganiserRole, User
+from .models import OrganiserRole, PartnerRole, User
 
 PORTAL_APPS = (
     "portal.accounts",
@@ -48,6 +48,43 @@ def grant_organiser_role(user, *, organisation, actor):
         if created:
             record_event("organiser.granted", actor=actor, target=user)
     return role
+
+
+def grant_partner_role(user, *, organisation, actor):
+    """Give ``user`` a partner's read-only view of the dashboard and its
+    annual report; idempotent (an existing role keeps its organisation).
+    Writes the audit event ``partner.granted``."""
+    with transaction.atomic():
+        role, created = PartnerRole.objects.get_or_create(
+            user=user,
+            defaults={"organisation": organisation, "granted_by": actor},
+        )
+        if created:
+            record_event(
+                "partner.granted",
+                actor=actor,
+                target=user,
+                after={"organisation": organisation},
+            )
+    return role
+
+
+def revoke_partner_role(user, *, actor):
+    """Withdraw ``user``'s partner view; returns whether there was one.
+    Writes the audit event ``partner.revoked``."""
+    with transaction.atomic():
+        role = PartnerRole.objects.select_for_update().filter(user=user).first()
+        if role is None:
+            return False
+        organisation = role.organisation
+        role.delete()
+        record_event(
+            "partner.revoked",
+            actor=actor,
+            target=user,
+            before={"organisation": organisation},
+        )
+    return True
 
 
 def update_profile(user, *, full_name, language, actor):
@@ -92,6 +129,7 @@ def export_personal_data(user):
                 for address in EmailAddress.objects.filter(user=user)
             ],
             "organiser": hasattr(user, "organiser_role"),
+            "partner": hasattr(user, "partner_role"),
         },
     }
     for module in _personal_data_modules():
@@ -112,6 +150,7 @@ def erase_user(user, *, actor):
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         OrganiserRole.objects.filter(user=user).delete()
+        PartnerRole.objects.filter(user=user).delete()
         user.email = f"erased-{user.pk}@invalid.example"
         user.full_name = ""
         user.is_active = False
@@ -136,7 +175,11 @@ def purge_inactive_accounts(*, now=None):
     stale = (
         User.objects.filter(is_active=True, date_joined__lt=limit)
         .filter(Q(last_login__lt=limit) | Q(last_login__isnull=True))
-        .filter(organiser_role__isnull=True, jury_memberships__isnull=True)
+        .filter(
+            organiser_role__isnull=True,
+            partner_role__isnull=True,
+            jury_memberships__isnull=True,
+        )
         .distinct()
     )
     erased = 0
@@ -152,6 +195,8 @@ __all__ = [
     "erase_user",
     "export_personal_data",
     "grant_organiser_role",
+    "grant_partner_role",
     "purge_inactive_accounts",
+    "revoke_partner_role",
     "update_profile",
 ]

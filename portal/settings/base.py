@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "applications",
     "applications.jury",
     "workshops",
+    "portal.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +323,7 @@ PORTAL_BACKOFFICE_NAMESPACES = (
     "datasets_bo",
     "outbox_bo",
     "workshops_bo",
+    "dashboard_bo",
     "jury",
 )
 PORTAL_BACKOFFICE_ROUTES = ("gestion/", "jury/")

@@ -215,6 +215,12 @@ class Workshop(models.Model):
         default=0,
         validators=[MaxValueValidator(10_000)],
     )
+    # Seats taken (confirmed registrations) per kind of seat. Registration
+    # takes a seat with one ``UPDATE ... WHERE <a seat is free> RETURNING``
+    # (services/registration.py); every change of a registration's state
+    # keeps them equal to the real count (``recount_seats`` repairs them).
+    taken_project_seats = models.PositiveIntegerField(default=0, editable=False)
+    taken_resident_seats = models.PositiveIntegerField(default=0, editable=False)
     registration_opens_at = models.DateTimeField(_("registration opens"))
     registration_closes_at = models.DateTimeField(_("registration closes"))
     facilitators = models.ManyToManyField(

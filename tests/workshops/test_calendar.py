@@ -26,10 +26,13 @@ def ics_of(email):
     return bytes(email.attachments.get().content)
 
 
-def test_uid_stays_sequence_rises_and_cancel_is_sent(organiser):
+def test_uid_stays_sequence_rises_and_cancel_is_sent(
+    organiser, django_capture_on_commit_callbacks
+):
     workshop = WorkshopFactory()
     user = make_user("cal@example.org")
-    register(workshop, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(workshop, user=user)
     first = OutgoingEmail.objects.get(idempotency_key__startswith="workshop-confirmed:")
     calendar, (event,) = events_of(ics_of(first))
     assert calendar["METHOD"] == "REQUEST"

@@ -138,7 +138,14 @@ def update_workshop(workshop, *, facilitators=None, actor, now=None):
         changed = [
             field.attname
             for field in Workshop._meta.concrete_fields
-            if field.attname not in ("sequence", "updated_at", "state")
+            if field.attname
+            not in (
+                "sequence",
+                "updated_at",
+                "state",
+                "taken_project_seats",
+                "taken_resident_seats",
+            )
             and getattr(stored, field.attname) != getattr(workshop, field.attname)
         ]
         old_facilitators = set(
@@ -152,6 +159,10 @@ def update_workshop(workshop, *, facilitators=None, actor, now=None):
         if not changed:
             return changed
         workshop.state = stored.state
+        # The seat counters move under the row lock only: the edited copy's
+        # (read before the lock) would undo registrations made meanwhile.
+        workshop.taken_project_seats = stored.taken_project_seats
+        workshop.taken_resident_seats = stored.taken_resident_seats
         workshop.sequence = stored.sequence + 1
         workshop.updated_at = now
         _save_guarded(workshop, facilitators)

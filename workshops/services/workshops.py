@@ -253,15 +253,40 @@ def cancel_workshop(workshop, *, actor, now=None):
     return stored
 
 
+ROOM_FIELDS = ("name", "address", "capacity", "accessibility")
+
+
 def create_room(room, *, actor):
+    """Save the new (unsaved) ``room``; audited."""
     with transaction.atomic():
         room.save()
-        record_event("workshop.room_created", actor=actor, target=room)
+        record_event(
+            "workshop.room_created",
+            actor=actor,
+            target=room,
+            after={name: getattr(room, name) for name in ROOM_FIELDS},
+        )
     return room
 
 
 def update_room(room, *, actor):
+    """Save the edited ``room`` (its fields changed in memory); audited with
+    the fields before and after. Returns the names of the changed fields."""
+    from ..models import Room
+
     with transaction.atomic():
-        room.save()
-        record_event("workshop.room_updated", actor=actor, target=room)
-    return room
+        stored = Room.objects.select_for_update().get(pk=room.pk)
+        changed = [
+            name for name in ROOM_FIELDS if getattr(stored, name) != getattr(room, name)
+        ]
+        if not changed:
+            return changed
+        room.save(update_fields=changed)
+        record_event(
+            "workshop.room_updated",
+            actor=actor,
+            target=room,
+            before={name: getattr(stored, name) for name in changed},
+            after={name: getattr(room, name) for name in changed},
+        )
+    return changed

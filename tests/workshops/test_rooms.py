@@ -146,3 +146,25 @@ def test_rooms_are_for_organisers_only(client, user, settings):
 
 def test_unknown_room_answers_404(organiser_client):
     assert organiser_client.get("/gestion/ateliers/salles/999999/").status_code == 404
+
+
+def test_a_jury_member_is_refused_the_rooms(client, settings):
+    """A back-office role that is not an organiser's: 403, nothing saved."""
+    from applications.jury.models import JuryMembership
+    from tests.applications.factories import CallFactory
+    from tests.conftest import make_user
+
+    settings.PORTAL_REQUIRE_MFA = False
+    juror = make_user("alix-rooms@example.org", full_name="Alix Roy")
+    JuryMembership.objects.create(call=CallFactory(), user=juror)
+    room = RoomFactory(name="Salle Lemercier")
+    client.force_login(juror)
+
+    assert client.get(LIST).status_code == 403
+    assert client.get(edit_url(room)).status_code == 403
+    response = client.post(
+        edit_url(room), {"name": "Pris", "address": "x", "capacity": "1"}
+    )
+    assert response.status_code == 403
+    room.refresh_from_db()
+    assert room.name == "Salle Lemercier"

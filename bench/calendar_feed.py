@@ -4,12 +4,17 @@
 
 Builds ``--events`` workshops in memory (not saved: the feed's cost is the
 iCalendar serialisation; the query is one ``select_related`` read) and times
-``build_calendar`` ``--repeat`` times; prints p50 and max and the feed's size.
-No database is needed.
+``build_calendar`` ``--repeat`` times, each "cold" (the events' cache of the
+bench's Redis emptied first: every VEVENT serialised by ``icalendar``) and
+"warm" (every VEVENT from the cache, as when a feed is fetched again with
+nothing changed); also one build with one event in ten changed. Prints p50
+and max, the CPU time, the feed's size and the load average. No database is
+needed; the bench's Redis (BENCH_REDIS_URL) is.
 """
 
 import argparse
 import datetime
+import os
 import statistics
 import sys
 import time
@@ -56,19 +61,48 @@ def main(argv=None):
             sequence=n % 3,
         )
         workshops.append(workshop)
-    build_calendar(workshops[:10])  # warm-up
-    timings = []
-    size = 0
-    for _ in range(args.repeat):
-        started = time.perf_counter()
-        content = build_calendar(workshops)
-        timings.append((time.perf_counter() - started) * 1000)
-        size = len(content)
-    print(f"Calendar feed of {args.events} events, {args.repeat} builds:")
+    from django.core.cache import cache
+
+    from workshops.services.calendar import event_fingerprint
+
+    build_calendar(workshops[:10])  # warm-up (imports)
+
+    def timed(prepare):
+        wall, cpu, content = [], [], b""
+        for _ in range(args.repeat):
+            prepare()
+            started, cpu_started = time.perf_counter(), time.process_time()
+            content = build_calendar(workshops)
+            wall.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
+        return wall, cpu, content
+
+    def forget_all():
+        cache.delete_many([event_fingerprint(workshop) for workshop in workshops])
+
+    def change_one_in_ten():
+        for workshop in workshops[::10]:
+            workshop.sequence += 1
+
+    one, five, _ = os.getloadavg()
     print(
-        f"  p50 {statistics.median(timings):.0f} ms · max {max(timings):.0f} ms · "
-        f"{size / 1024:.0f} KiB"
+        f"Calendar feed of {args.events} events, {args.repeat} builds each "
+        f"(load average {one:.2f} / {five:.2f}):"
     )
+    cold = timed(forget_all)
+    build_calendar(workshops)
+    warm = timed(lambda: None)
+    some = timed(change_one_in_ten)
+    for label, (wall, cpu, content) in [
+        ("cold, no event cached", cold),
+        ("warm, every event cached", warm),
+        ("one event in ten changed", some),
+    ]:
+        print(
+            f"  {label}: p50 {statistics.median(wall):.0f} ms · max {max(wall):.0f} "
+            f"ms · CPU p50 {statistics.median(cpu):.0f} ms · "
+            f"{len(content) / 1024:.0f} KiB"
+        )
     return 0
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/annuler/", backoffice.workshop_cancel, name="workshop_cancel"),
     path("<int:pk>/inviter/", backoffice.workshop_invite, name="workshop_invite"),
     path("salles/", backoffice.room_list, name="room_list"),
+    path("salles/<int:pk>/", backoffice.room_edit, name="room_edit"),
     *overview.urls,
     path("demodays/", demoday_bo.demoday_list, name="demoday_list"),
     path("demodays/nouveau/", demoday_bo.demoday_create, name="demoday_create"),

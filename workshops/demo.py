@@ -53,6 +53,7 @@ from .models import (
     Vote,
     Workshop,
 )
+from .services.registration import recount_seats
 
 PARIS = ZoneInfo("Europe/Paris")
 MAIRIE = "Mairie du 17e, 16-20 rue des Batignolles, 75017 Paris"
@@ -343,6 +344,8 @@ def _register(workshop, user, *, state, at, seat, project=None):
     registration, _ = Registration.objects.get_or_create(
         workshop=workshop, user=user, defaults=values
     )
+    # Rows written directly: the workshop's seat counters follow them.
+    recount_seats(workshop)
     return registration
 
 

@@ -215,6 +215,12 @@ class Workshop(models.Model):
         default=0,
         validators=[MaxValueValidator(10_000)],
     )
+    # Seats taken (confirmed registrations) per kind of seat. Registration
+    # takes a seat with one ``UPDATE ... WHERE <a seat is free> RETURNING``
+    # (services/registration.py); every change of a registration's state
+    # keeps them equal to the real count (``recount_seats`` repairs them).
+    taken_project_seats = models.PositiveIntegerField(default=0, editable=False)
+    taken_resident_seats = models.PositiveIntegerField(default=0, editable=False)
     registration_opens_at = models.DateTimeField(_("registration opens"))
     registration_closes_at = models.DateTimeField(_("registration closes"))
     facilitators = models.ManyToManyField(
@@ -565,6 +571,8 @@ class FollowUpAction(models.Model):
         related_name="+",
         verbose_name=_("owner"),
     )
+    # Set only on actions written before the owner became a person of the
+    # portal, whose name matched nobody (migration 0005): shown as it was.
     owner_name = models.CharField(_("owner"), max_length=200, blank=True)
     due_on = models.DateField(_("due date"))
     status = models.CharField(
@@ -583,6 +591,14 @@ class FollowUpAction(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def owner_label(self):
+        """Who carries the action, for the back office and the team (select
+        ``owner``); the public pages use ``selectors.after.with_public_owners``."""
+        if self.owner_id is not None:
+            return self.owner.full_name or self.owner.email
+        return self.owner_name
 
 
 class FeedbackResponse(models.Model):

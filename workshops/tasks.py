@@ -13,6 +13,16 @@ def send_due_reminders_task():
     return send_due_reminders()
 
 
+@shared_task(name="workshops.send_registration_email")
+def send_registration_email_task(*, registration_id, state, at):
+    """After a registration's commit: queue its confirmation (with the .ics)
+    or its waiting-list email in the outbox, once (keyed)."""
+    from .services.registration import send_registration_email
+
+    email = send_registration_email(registration_id, state=state, at=at)
+    return email.pk if email is not None else None
+
+
 # --- DemoDay ---
 
 

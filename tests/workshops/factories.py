@@ -20,6 +20,7 @@ from workshops.enums import (
     WorkshopState,
 )
 from workshops.models import DemoDay, Registration, Room, Workshop
+from workshops.services.registration import recount_seats
 
 
 def _in_days(days, hour=18):
@@ -85,3 +86,10 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     seat = Seat.RESIDENT
     state = RegistrationState.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        registration = super()._create(model_class, *args, **kwargs)
+        # Rows written directly: the workshop's seat counters follow them.
+        recount_seats(registration.workshop)
+        return registration

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
 from icalendar import Calendar
 
 from portal.outbox.models import OutgoingEmail
@@ -10,7 +12,7 @@ from tests.conftest import make_user
 from workshops.models import CalendarFeed
 from workshops.services.calendar import build_calendar
 from workshops.services.registration import register
-from workshops.services.workshops import cancel_workshop, update_workshop
+from workshops.services.workshops import cancel_workshop, update_room, update_workshop
 
 from .factories import RoomFactory, WorkshopFactory
 
@@ -26,10 +28,13 @@ def ics_of(email):
     return bytes(email.attachments.get().content)
 
 
-def test_uid_stays_sequence_rises_and_cancel_is_sent(organiser):
+def test_uid_stays_sequence_rises_and_cancel_is_sent(
+    organiser, django_capture_on_commit_callbacks
+):
     workshop = WorkshopFactory()
     user = make_user("cal@example.org")
-    register(workshop, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(workshop, user=user)
     first = OutgoingEmail.objects.get(idempotency_key__startswith="workshop-confirmed:")
     calendar, (event,) = events_of(ics_of(first))
     assert calendar["METHOD"] == "REQUEST"
@@ -115,3 +120,43 @@ def test_private_feed_token_create_revoke_regenerate(client, user):
     client.post("/agenda/calendrier/lien/", {"action": "revoke"})
     assert client.get(f"/agenda/calendrier/{new.token}.ics").status_code == 404
     assert client.get("/agenda/calendrier/nonsense.ics").status_code == 404
+
+
+def test_feed_from_cached_events_is_the_same_and_follows_every_change(organiser):
+    room = RoomFactory(name="Salle Truffaut", address="rue Truffaut")
+    start = timezone.now() + datetime.timedelta(days=20)
+    workshops = [
+        WorkshopFactory(
+            room=room,
+            starts_at=start + datetime.timedelta(days=n),
+            ends_at=start + datetime.timedelta(days=n, hours=2),
+        )
+        for n in range(3)
+    ]
+    first = build_calendar(workshops)
+    cache.clear()
+    assert build_calendar(workshops) == first  # built, then cached
+    assert build_calendar(workshops) == first  # from the cache
+
+    # A change of the workshop: a new SEQUENCE in the feed.
+    workshop = workshops[1]
+    workshop.title = "Nouveau titre"
+    update_workshop(workshop, actor=organiser)
+    workshop.refresh_from_db()
+    # A change of its room (which does not touch the workshop): a new LOCATION.
+    room.name = "Salle Truffaut (1er étage)"
+    update_room(room, actor=organiser)
+    for item in workshops:
+        item.room = room
+    _calendar, events = events_of(build_calendar(workshops))
+
+    assert [int(event["SEQUENCE"]) for event in events] == [0, 1, 0]
+    assert str(events[1]["SUMMARY"]) == "Nouveau titre"
+    assert {str(event["LOCATION"]) for event in events} == {
+        "Salle Truffaut (1er étage), rue Truffaut"
+    }
+
+
+def test_feed_with_no_event_is_a_valid_calendar():
+    calendar, events = events_of(build_calendar([]))
+    assert (str(calendar["VERSION"]), events) == ("2.0", [])

@@ -12,12 +12,16 @@ from tests.conftest import make_user
 from tests.datasets.conftest import make_project
 from workshops.enums import Audience, RegistrationState, Seat, WorkshopState
 from workshops.models import Registration
+from workshops.services import emails
 from workshops.services.registration import (
     RegistrationError,
     cancel_registration,
+    confirmed_counts,
     register,
     seats_free,
+    send_registration_email,
 )
+from workshops.services.workshops import update_workshop
 
 from .factories import DemoDaySessionFactory, RegistrationFactory, WorkshopFactory
 
@@ -28,11 +32,14 @@ def people(count, prefix="p"):
     return [make_user(f"{prefix}{i}@example.org") for i in range(count)]
 
 
-def test_confirmed_while_seats_then_waitlisted_in_order():
+def test_confirmed_while_seats_then_waitlisted_in_order(
+    django_capture_on_commit_callbacks,
+):
     workshop = WorkshopFactory(capacity=2)
     a, b, c, d = people(4)
 
-    results = [register(workshop, user=u).state for u in (a, b, c, d)]
+    with django_capture_on_commit_callbacks(execute=True):
+        results = [register(workshop, user=u).state for u in (a, b, c, d)]
 
     assert results == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
     waiting = Registration.objects.filter(workshop=workshop, state="waitlisted")
@@ -58,11 +65,12 @@ def test_confirmed_while_seats_then_waitlisted_in_order():
     assert "\u2063" not in fourth.body
 
 
-def test_confirmation_carries_an_ics_invitation():
+def test_confirmation_carries_an_ics_invitation(django_capture_on_commit_callbacks):
     workshop = WorkshopFactory()
     user = make_user("ics@example.org")
 
-    register(workshop, user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        register(workshop, user=user)
 
     email = OutgoingEmail.objects.get(to="ics@example.org")
     attachment = email.attachments.get()
@@ -210,3 +218,147 @@ def test_works_for_demoday_sessions():
     a, b = people(2)
     assert register(session, user=a).state == "confirmed"
     assert register(session, user=b).state == "waitlisted"
+
+
+def _counters(workshop):
+    workshop.refresh_from_db()
+    return {
+        Seat.PROJECT: workshop.taken_project_seats,
+        Seat.RESIDENT: workshop.taken_resident_seats,
+    }
+
+
+def _real(workshop):
+    counts = {Seat.PROJECT: 0, Seat.RESIDENT: 0}
+    counts.update(confirmed_counts(workshop))
+    return counts
+
+
+def test_seat_counters_equal_the_real_count_through_cancellations_and_promotions(
+    organiser,
+):
+    lead = make_user("lead-count@example.org")
+    make_project(lead, "Compteurs justes")
+    workshop = WorkshopFactory(capacity=3, project_seats=1, resident_seats=1)
+    r1, r2, r3, r4 = people(4, "count")
+
+    for user in (r1, r2, r3, lead, r4):
+        register(workshop, user=user)
+    assert (
+        _counters(workshop)
+        == _real(workshop)
+        == {
+            Seat.PROJECT: 1,
+            Seat.RESIDENT: 2,
+        }
+    )
+
+    # A resident leaves: the first waiting resident (r3) is promoted.
+    cancel_registration(Registration.objects.get(user=r1), actor=r1)
+    assert (
+        _counters(workshop)
+        == _real(workshop)
+        == {
+            Seat.PROJECT: 1,
+            Seat.RESIDENT: 2,
+        }
+    )
+    assert Registration.objects.get(user=r3).state == "confirmed"
+
+    # The team leaves: its kept seat stays kept, nobody is promoted into it.
+    cancel_registration(Registration.objects.get(user=lead), actor=lead)
+    assert (
+        _counters(workshop)
+        == _real(workshop)
+        == {
+            Seat.PROJECT: 0,
+            Seat.RESIDENT: 2,
+        }
+    )
+
+    # A waiting person cancels: no seat moves.
+    cancel_registration(Registration.objects.get(user=r4), actor=r4)
+    assert _counters(workshop) == _real(workshop)
+
+    # A larger capacity promotes, the counters follow.
+    r5 = people(1, "late")[0]
+    register(workshop, user=r5)
+    workshop.refresh_from_db()
+    workshop.capacity = 5
+    update_workshop(workshop, actor=organiser)
+    assert Registration.objects.get(user=r5).state == "confirmed"
+    assert (
+        _counters(workshop)
+        == _real(workshop)
+        == {
+            Seat.PROJECT: 0,
+            Seat.RESIDENT: 3,
+        }
+    )
+
+    # Coming back reuses the cancelled row and takes a seat again.
+    register(workshop, user=r1)
+    assert (
+        _counters(workshop)
+        == _real(workshop)
+        == {
+            Seat.PROJECT: 0,
+            Seat.RESIDENT: 4,
+        }
+    )
+
+
+def test_an_edit_read_before_registrations_keeps_their_seats(organiser):
+    workshop = WorkshopFactory(capacity=3)
+    stale = type(workshop).objects.get(pk=workshop.pk)
+    register(workshop, user=people(1, "early")[0])
+
+    stale.title = "Un autre titre"
+    update_workshop(stale, actor=organiser)
+
+    assert _counters(workshop) == {Seat.PROJECT: 0, Seat.RESIDENT: 1}
+
+
+def test_the_registration_email_is_queued_once_after_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    workshop = WorkshopFactory(capacity=1)
+    first, second = people(2, "once")
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        confirmed = register(workshop, user=first)
+        waiting = register(workshop, user=second)
+    # Nothing is built in the request: the emails wait for the commit.
+    assert OutgoingEmail.objects.filter(about=workshop.slug).count() == 0
+    for callback in callbacks:
+        callback()
+    # A task run twice (a redelivery) queues nothing more.
+    at = emails.stamp(confirmed.confirmed_at)
+    again = send_registration_email(confirmed.pk, state="confirmed", at=at)
+
+    rows = OutgoingEmail.objects.filter(about=workshop.slug).order_by("to")
+    assert [(row.to, row.idempotency_key.split(":")[0]) for row in rows] == [
+        (first.email, "workshop-confirmed"),
+        (second.email, "workshop-waitlisted"),
+    ]
+    assert again.pk == rows[0].pk
+    assert "position 1" in rows[1].body
+    assert waiting.state == "waitlisted"
+
+
+def test_no_waiting_list_email_once_promoted_before_the_task_ran():
+    workshop = WorkshopFactory(capacity=1)
+    first, second = people(2, "fast")
+    taken = register(workshop, user=first)
+    waiting = register(workshop, user=second)
+    at = emails.stamp(waiting.waitlisted_at)
+    cancel_registration(taken, actor=first)
+
+    assert send_registration_email(waiting.pk, state="waitlisted", at=at) is None
+    keys = sorted(
+        key.split(":")[0]
+        for key in OutgoingEmail.objects.filter(to=second.email).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    assert keys == ["workshop-promoted"]

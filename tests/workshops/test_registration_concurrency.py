@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
+from portal.outbox.models import OutgoingEmail
 from tests.conftest import make_user
 from workshops.enums import RegistrationState
 from workshops.models import Registration
@@ -74,6 +75,12 @@ def _check(workshop, users, cancelled, capacity):
     # the cancellations went to waiting people: the workshop is full.
     assert len(confirmed) + len(waiting) == len(users) - len(cancelled)
     assert len(confirmed) == min(capacity, len(users) - len(cancelled))
+    # The seat counter that registration updates equals the real count.
+    workshop.refresh_from_db()
+    assert (workshop.taken_resident_seats, workshop.taken_project_seats) == (
+        len(confirmed),
+        0,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -87,4 +94,25 @@ def test_150_concurrent_registrations_never_overbook(capacity):
 
     assert errors == []
     _check(workshop, users, cancelled, capacity)
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_concurrent_registration_gets_exactly_one_email():
+    workshop = WorkshopFactory(capacity=5)
+    users = [make_user(f"mail-{i}@example.org") for i in range(40)]
+
+    cancelled, errors = _fire(workshop, users, cancel_every=0)
+
+    assert (errors, cancelled) == ([], [])
+    keys = list(
+        OutgoingEmail.objects.filter(about=workshop.slug).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    kinds = sorted(key.split(":")[0] for key in keys)
+    assert kinds == ["workshop-confirmed"] * 5 + ["workshop-waitlisted"] * 35
+    assert sorted(
+        OutgoingEmail.objects.filter(about=workshop.slug).values_list("to", flat=True)
+    ) == sorted(user.email for user in users)
     connection.close()

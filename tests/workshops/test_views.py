@@ -418,3 +418,50 @@ def test_unknown_workshop_answers_404(client, user):
     response = client.post("/agenda/nulle-part/inscription/")
     assert response.status_code == 404
     assert client.post("/agenda/invitations/999999/repondre/").status_code == 404
+
+
+def _post_register(client, workshop):
+    return client.post(
+        reverse("workshops:workshop_register", kwargs={"slug": workshop.slug})
+    )
+
+
+def test_registration_post_queries_are_pinned(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The registration POST does only what its redirect needs: the session's
+    user, the workshop, the verified address, the person's Project, then in a
+    savepoint the seat UPDATE, the registration and its audit event; the
+    waiting list adds a locked re-read and the position for the message. The
+    emails are built after the commit, outside the request."""
+    workshop = WorkshopFactory(capacity=1)
+    first = make_user("pinned-1@example.org")
+    second = make_user("pinned-2@example.org")
+
+    client.force_login(first)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        # user, workshop, verified, projects, SAVEPOINT, UPDATE, INSERT,
+        # audit INSERT, RELEASE
+        with django_assert_num_queries(9):
+            response = _post_register(client, workshop)
+    assert response.status_code == 302
+    assert response["Location"] == f"/agenda/{workshop.slug}/"
+    assert len(callbacks) == 1
+    assert OutgoingEmail.objects.count() == 0
+
+    client.force_login(second)
+    # ... plus the locked re-read when no seat was free, and the position.
+    with django_assert_num_queries(11):
+        response = _post_register(client, workshop)
+    assert response.status_code == 302
+    states = dict(
+        Registration.objects.filter(workshop=workshop).values_list(
+            "user__email", "state"
+        )
+    )
+    assert states == {
+        "pinned-1@example.org": RegistrationState.CONFIRMED,
+        "pinned-2@example.org": RegistrationState.WAITLISTED,
+    }
+    page = client.get(detail(workshop)).content.decode()
+    assert "position 1" in page

@@ -191,7 +191,7 @@ def test_facilitator_creates_and_edits_an_action(
         {
             "project": project.pk,
             "title": "Publier le prototype",
-            "owner_name": "Inès Moreau",
+            "owner": project.application.created_by.pk,
             "due_on": "2026-12-15",
             "status": ActionStatus.OPEN,
         },
@@ -203,6 +203,7 @@ def test_facilitator_creates_and_edits_an_action(
         action.project,
         action.workshop,
         action.title,
+        action.owner,
         action.owner_name,
         action.due_on,
         action.status,
@@ -210,7 +211,8 @@ def test_facilitator_creates_and_edits_an_action(
         project,
         workshop,
         "Publier le prototype",
-        "Inès Moreau",
+        project.application.created_by,
+        "",
         datetime.date(2026, 12, 15),
         ActionStatus.OPEN,
     )
@@ -219,7 +221,7 @@ def test_facilitator_creates_and_edits_an_action(
         {
             "project": project.pk,
             "title": "Publier le prototype",
-            "owner_name": "Inès Moreau",
+            "owner": project.application.created_by.pk,
             "due_on": "2027-01-15",
             "status": ActionStatus.IN_PROGRESS,
         },
@@ -244,7 +246,7 @@ def test_action_due_date_out_of_range_gets_a_message(
         {
             "project": project.pk,
             "title": "A",
-            "owner_name": "B",
+            "owner": project.application.created_by.pk,
             "due_on": due_on,
             "status": ActionStatus.OPEN,
         },
@@ -363,3 +365,150 @@ def test_project_actions_include_offers_the_status_form_to_the_team_only(
     other_html = html_for(other_user)
     assert form_url not in other_html
     assert "Publier le prototype" in other_html
+
+
+# --- The owner of a follow-up action is a person -----------------------------------
+
+
+def _action_data(project, owner, **overrides):
+    return {
+        "project": project.pk,
+        "title": "Publier le prototype",
+        "owner": owner.pk,
+        "due_on": "2026-12-15",
+        "status": ActionStatus.OPEN,
+        **overrides,
+    }
+
+
+def test_action_owner_is_offered_from_the_team_and_the_staff(
+    client, workshop, facilitator, project
+):
+    client_for(client, facilitator)
+
+    form = client.get(_url("actions", workshop)).context["form"]
+
+    groups = {
+        label: [value for value, _name in options]
+        for label, options in (form.fields["owner"].choices[1:])
+    }
+    assert groups == {
+        "Team of Trottoirs vivants": [project.application.created_by.pk],
+        "Organisers and facilitators": [facilitator.pk],
+    }
+
+
+def test_action_owner_may_be_the_facilitator(client, workshop, facilitator, project):
+    client_for(client, facilitator)
+
+    response = client.post(
+        _url("actions", workshop), _action_data(project, facilitator)
+    )
+
+    assert response.status_code == 302
+    assert FollowUpAction.objects.get().owner == facilitator
+
+
+def test_action_owner_outside_the_team_is_refused(
+    client, workshop, facilitator, project
+):
+    other_lead = make_user("autre@example.org", full_name="Paul Autre")
+    make_project(other_lead, "Autre projet")
+    client_for(client, facilitator)
+
+    response = client.post(_url("actions", workshop), _action_data(project, other_lead))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["owner"] == [
+        "Choose a member of this project's team, an organiser or a facilitator "
+        "of the workshop."
+    ]
+    assert FollowUpAction.objects.count() == 0
+
+
+@pytest.mark.parametrize("owner", ["", "abc", "999999", "-1"])
+def test_action_owner_hostile_input_gets_a_message(
+    client, workshop, facilitator, project, owner
+):
+    client_for(client, facilitator)
+    data = _action_data(project, facilitator)
+    data["owner"] = owner
+
+    response = client.post(_url("actions", workshop), data)
+
+    assert response.status_code == 400
+    assert "owner" in response.context["form"].errors
+    assert FollowUpAction.objects.count() == 0
+
+
+def test_public_pages_name_the_owner_by_team_never_by_person(
+    client, workshop, facilitator, project
+):
+    lead = project.application.created_by
+    team_name = project.application.organisation_name or project.name
+    for title, owner, owner_name in [
+        ("Publier le prototype", lead, ""),
+        ("Préparer la salle", facilitator, ""),
+        ("Rencontrer le conseil de quartier", None, "Odile Ancienne"),
+    ]:
+        FollowUpAction.objects.create(
+            project=project,
+            workshop=workshop,
+            title=title,
+            owner=owner,
+            owner_name=owner_name,
+            due_on=datetime.date(2026, 12, 15),
+        )
+
+    page = client.get(reverse("projects:detail", args=[project.slug])).content.decode()
+
+    assert f"carried by {team_name}" in page
+    assert "carried by the programme&#x27;s organisers" in page
+    for private in ["Inès Moreau", "Yasmine Benali", "Odile Ancienne", lead.email]:
+        assert private not in page, private
+    # The team and the facilitators see who carries each action.
+    client_for(client, facilitator)
+    backoffice = client.get(_url("actions", workshop)).content.decode()
+    assert "Inès Moreau" in backoffice
+    assert "Yasmine Benali" in backoffice
+    assert "Odile Ancienne" in backoffice
+
+
+def test_editing_a_legacy_action_replaces_the_text_owner(
+    client, workshop, facilitator, project
+):
+    action = _action(project, workshop)
+    client_for(client, facilitator)
+    form = client.get(_url("action_edit", workshop, pk=action.pk)).context["form"]
+    assert "“Inès Moreau”" in str(form.fields["owner"].help_text)
+
+    client.post(
+        _url("action_edit", workshop, pk=action.pk),
+        _action_data(project, project.application.created_by),
+    )
+
+    action.refresh_from_db()
+    assert (action.owner, action.owner_name) == (project.application.created_by, "")
+
+
+def test_migration_matches_text_owners_to_people(workshop, project):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("workshops.migrations.0005_follow_up_owner_is_a_person")
+    matched = _action(project, workshop)  # "Inès Moreau", the team's lead
+    unknown = FollowUpAction.objects.create(
+        project=project,
+        workshop=workshop,
+        title="Autre",
+        owner_name="Quelqu'un d'autre",
+        due_on=datetime.date(2026, 12, 15),
+    )
+
+    migration.match_owners(apps, None)
+
+    matched.refresh_from_db()
+    unknown.refresh_from_db()
+    assert (matched.owner, matched.owner_name) == (project.application.created_by, "")
+    assert (unknown.owner, unknown.owner_name) == (None, "Quelqu'un d'autre")

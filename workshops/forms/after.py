@@ -11,6 +11,7 @@ from applications.models import Project
 
 from ..enums import ActionStatus, Visibility
 from ..models import FeedbackResponse
+from ..selectors.after import action_owner_candidates
 
 # A due date this far from today is a typing mistake.
 DUE_DATE_RANGE_YEARS = 10
@@ -65,14 +66,20 @@ class MaterialForm(forms.Form):
 
 
 class FollowUpActionForm(forms.Form):
+    """A follow-up action; its owner is a person of the portal: a member of
+    the Project's team, an organiser, or a facilitator of the workshop."""
+
     project = forms.ModelChoiceField(
         label=_("Project"), queryset=Project.objects.none(), empty_label=None
     )
     title = forms.CharField(label=_("Action"), max_length=300)
-    owner_name = forms.CharField(
+    owner = forms.TypedChoiceField(
         label=_("Owner"),
-        max_length=200,
-        help_text=_("The person or team who carries the action."),
+        coerce=int,
+        help_text=_(
+            "A member of the project's team, an organiser or a facilitator of "
+            "the workshop. Only their name is shown on the project's public page."
+        ),
     )
     due_on = forms.DateField(
         label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"})
@@ -81,11 +88,58 @@ class FollowUpActionForm(forms.Form):
         label=_("Status"), choices=ActionStatus.choices, initial=ActionStatus.OPEN
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, workshop, legacy_owner="", **kwargs):
         super().__init__(*args, **kwargs)
+        projects = list(Project.objects.active().order_by("name", "pk"))
         self.fields["project"].queryset = Project.objects.active().order_by(
             "name", "pk"
         )
+        self.teams, staff = action_owner_candidates(workshop)
+        self.people = {
+            user.pk: user for users in [*self.teams.values(), staff] for user in users
+        }
+        self.staff_ids = {user.pk for user in staff}
+        choices = [("", "—")]
+        for project in projects:
+            members = self.teams.get(project.pk, [])
+            if members:
+                choices.append(
+                    (
+                        _("Team of %(project)s") % {"project": project.name},
+                        [(user.pk, _person_label(user)) for user in members],
+                    )
+                )
+        if staff:
+            choices.append(
+                (
+                    _("Organisers and facilitators"),
+                    [(user.pk, _person_label(user)) for user in staff],
+                )
+            )
+        self.fields["owner"].choices = choices
+        if legacy_owner:
+            self.fields["owner"].help_text = _(
+                "Written before owners were chosen from the portal's people: "
+                "“%(name)s”. Choose the person."
+            ) % {"name": legacy_owner}
+
+    def clean(self):
+        data = super().clean()
+        project, owner_id = data.get("project"), data.get("owner")
+        if project is None or owner_id is None:
+            return data
+        team = {user.pk for user in self.teams.get(project.pk, [])}
+        if owner_id not in team and owner_id not in self.staff_ids:
+            self.add_error(
+                "owner",
+                _(
+                    "Choose a member of this project's team, an organiser or "
+                    "a facilitator of the workshop."
+                ),
+            )
+        else:
+            data["owner"] = self.people[owner_id]
+        return data
 
     def clean_due_on(self):
         due_on = self.cleaned_data["due_on"]
@@ -98,6 +152,13 @@ class FollowUpActionForm(forms.Form):
                 params={"years": DUE_DATE_RANGE_YEARS},
             )
         return due_on
+
+
+def _person_label(user):
+    # Organisers and facilitators see the address to tell namesakes apart.
+    if user.full_name:
+        return f"{user.full_name} ({user.email})"
+    return user.email
 
 
 class ActionStatusForm(forms.Form):

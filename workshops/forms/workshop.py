@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,7 +13,7 @@ from applications.enums import Theme
 from applications.models import Call
 from portal.accounts.models import User
 
-from ..enums import Audience, WorkshopFormat
+from ..enums import Audience, WorkshopFormat, WorkshopState
 from ..models import Room, Workshop
 
 OFFSET_RE = re.compile(r"^(\d{1,6})\s*([jdhm]?)$", re.IGNORECASE)
@@ -231,6 +232,34 @@ class RoomForm(forms.ModelForm):
     class Meta:
         model = Room
         fields = ["name", "address", "capacity", "accessibility"]
+        help_texts = {
+            "accessibility": gettext_lazy(
+                "Step-free access, lift, hearing loop, accessible toilets: what "
+                "a participant needs to know before coming."
+            ),
+        }
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk is None:
+            return capacity
+        # A smaller room must still hold the workshops booked in it.
+        largest = (
+            Workshop.objects.filter(room=self.instance, ends_at__gt=timezone.now())
+            .exclude(state=WorkshopState.CANCELLED)
+            .filter(capacity__gt=capacity)
+            .order_by("-capacity", "starts_at")
+            .first()
+        )
+        if largest is not None:
+            raise ValidationError(
+                _(
+                    "“%(workshop)s” is booked in this room for %(seats)s people: "
+                    "lower that workshop's capacity first."
+                )
+                % {"workshop": largest.title, "seats": largest.capacity}
+            )
+        return capacity
 
 
 class InviteProjectsForm(forms.Form):

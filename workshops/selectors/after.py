@@ -5,13 +5,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Avg, Count, Q
+from django.utils.translation import gettext_lazy as _
 
+from applications.enums import ProjectState
+from applications.models import TeamMember
 from applications.views.common import render_markdown
 from portal.audit.models import AuditEvent
 
 from ..audit_wafter import verb_label
 from ..enums import ActionStatus, RegistrationState, Visibility
 from ..models import (
+    FacilitatorBooking,
     FeedbackResponse,
     FollowUpAction,
     Material,
@@ -61,16 +65,45 @@ def after_workshop_for(workshop, user):
     result.materials = list(
         Material.objects.filter(workshop=workshop, visibility__in=allowed)
     )
-    result.actions = list(
-        FollowUpAction.objects.filter(workshop=workshop).select_related("project")
+    result.actions = with_public_owners(
+        FollowUpAction.objects.filter(workshop=workshop).select_related(
+            "project__application"
+        )
     )
     return result
+
+
+def with_public_owners(actions):
+    """Return ``actions`` as a list, each with ``public_owner``: the public
+    name of its Project's team (organisation, else Project) when a member of
+    the team carries it, "the programme's organisers" when an organiser or a
+    facilitator does, "" for an old text owner. Never a person's name or
+    address: these are public pages. Select ``project__application``. One
+    query."""
+    actions = list(actions)
+    applications = {action.project.application_id for action in actions}
+    members = set(
+        TeamMember.objects.filter(application_id__in=applications).values_list(
+            "application_id", "user_id"
+        )
+    )
+    for action in actions:
+        application = action.project.application
+        if action.owner_id is None:
+            action.public_owner = ""
+        elif (application.pk, action.owner_id) in members:
+            action.public_owner = application.organisation_name or action.project.name
+        else:
+            action.public_owner = _("the programme's organisers")
+    return actions
 
 
 def follow_up_actions_for_project(project):
     """The follow-up actions of ``project``, by due date, with their workshop;
     ``.open``/``.done`` counts are for the public Project page (wpublic)."""
-    return FollowUpAction.objects.filter(project=project).select_related("workshop")
+    return FollowUpAction.objects.filter(project=project).select_related(
+        "workshop", "owner"
+    )
 
 
 def action_counts_for_project(project):
@@ -187,3 +220,33 @@ def recent_activity_for(workshop, *, limit=15):
             else ""
         )
     return events
+
+
+def action_owner_candidates(workshop):
+    """Who may own a follow-up action decided at ``workshop``: ``(teams,
+    staff)``, ``teams`` a dict {project id: [users]} of the active Projects'
+    team members, ``staff`` the organisers and the workshop's facilitators;
+    each list by name (two queries)."""
+    from portal.accounts.models import User
+
+    teams = {}
+    members = (
+        TeamMember.objects.filter(application__project__state=ProjectState.ACTIVE)
+        .select_related("user", "application__project")
+        .order_by("user__full_name", "user__email", "id")
+    )
+    for member in members:
+        teams.setdefault(member.application.project.pk, []).append(member.user)
+    staff = list(
+        User.objects.filter(
+            Q(organiser_role__isnull=False)
+            | Q(
+                pk__in=FacilitatorBooking.objects.filter(workshop=workshop).values(
+                    "facilitator_id"
+                )
+            )
+        )
+        .distinct()
+        .order_by("full_name", "email", "id")
+    )
+    return teams, staff

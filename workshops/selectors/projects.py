@@ -27,6 +27,7 @@ from ..enums import (
 )
 from ..filters import ProjectFilter
 from ..models import DemoDayResult, FollowUpAction, Slot, Workshop
+from .after import with_public_owners
 
 OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 # Withdrawn Projects leave the public pages.
@@ -154,9 +155,9 @@ def project_page(slug):
         .select_related("demoday")
         .order_by("demoday__results_published_at", "id")
     )
-    actions = list(
+    actions = with_public_owners(
         FollowUpAction.objects.filter(project=project)
-        .select_related("workshop")
+        .select_related("workshop", "project__application")
         .order_by("due_on", "id")
     )
     progress = Progress(

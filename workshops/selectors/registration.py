@@ -1,11 +1,12 @@
 """Reads of the workshops: what a person may see, who attends."""
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from portal.accounts.permissions import is_organiser
 
 from ..enums import RegistrationState, WorkshopState
-from ..models import Registration, Workshop
+from ..models import Registration, Room, Workshop
 
 
 def with_seat_counts(workshops):
@@ -19,6 +20,19 @@ def with_seat_counts(workshops):
             filter=Q(registrations__state=RegistrationState.WAITLISTED),
         ),
     )
+
+
+def rooms_with_bookings(*, now=None):
+    """The rooms, by name, each with ``upcoming_count``: its workshops not yet
+    over and not cancelled (one query)."""
+    now = now or timezone.now()
+    return Room.objects.annotate(
+        upcoming_count=Count(
+            "workshops",
+            filter=Q(workshops__ends_at__gt=now)
+            & ~Q(workshops__state=WorkshopState.CANCELLED),
+        )
+    ).order_by("name", "id")
 
 
 def workshops_visible_to(user):

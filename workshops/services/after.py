@@ -131,17 +131,21 @@ def remove_material(material, *, actor):
 
 
 def save_follow_up_action(
-    action, *, project, workshop, title, owner_name, due_on, status, actor
+    action, *, project, workshop, title, owner, due_on, status, actor
 ):
     """Create (``action`` None) or update a follow-up action of ``project``
-    decided at ``workshop``. Writes ``workshop.action_saved``. Returns it."""
+    decided at ``workshop``, carried by ``owner`` (a user: the form checks
+    they belong to the Project's team or run the programme). A text owner
+    left by an older action is replaced. Writes ``workshop.action_saved``.
+    Returns it."""
     with transaction.atomic():
         created = action is None
         if created:
             action = FollowUpAction(workshop=workshop)
         action.project = project
         action.title = title
-        action.owner_name = owner_name
+        action.owner = owner
+        action.owner_name = ""
         action.due_on = due_on
         action.status = status
         action.updated_at = timezone.now()
@@ -154,6 +158,7 @@ def save_follow_up_action(
                 "created": created,
                 "project": project.slug,
                 "title": title,
+                "owner": owner.pk,
                 "due_on": due_on.isoformat(),
                 "status": status,
             },

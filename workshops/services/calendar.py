@@ -4,12 +4,20 @@ Every event keeps the same UID (``<workshop.uid>@openbatignolles``) for its
 whole life; its SEQUENCE is ``workshop.sequence``, which rises on every
 change, so calendar clients replace the old version. A cancelled workshop is
 sent with METHOD:CANCEL and STATUS:CANCELLED.
+
+Feeds of hundreds of events: each VEVENT's bytes are cached (Redis, the
+project's resilient cache) under a fingerprint of everything written in it,
+so a feed is rebuilt only for the events that changed; any change (a new
+SEQUENCE, a room renamed, another site URL) gives a new fingerprint. Redis
+down: the events are built, as without a cache.
 """
 
 import datetime
+import hashlib
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -63,17 +71,63 @@ def workshop_event(workshop):
     return event
 
 
+# A VEVENT's bytes never change for a fingerprint: kept a week after last use.
+EVENT_CACHE_SECONDS = 7 * 24 * 3600
+EVENT_CACHE_VERSION = "1"
+_CALENDAR_END = b"END:VCALENDAR\r\n"
+
+
+def event_fingerprint(workshop):
+    """The cache key of ``workshop``'s VEVENT: a hash of every value written
+    in it (``workshop_event``)."""
+    room = workshop.room if workshop.room_id else None
+    values = (
+        EVENT_CACHE_VERSION,
+        workshop.uid,
+        workshop.sequence,
+        workshop.updated_at.isoformat(),
+        workshop.starts_at.isoformat(),
+        workshop.ends_at.isoformat(),
+        workshop.state,
+        workshop.format,
+        workshop.slug,
+        workshop.title,
+        workshop.description,
+        room.name if room else "",
+        room.address if room else "",
+        settings.SITE_URL,
+        settings.DEFAULT_FROM_EMAIL,
+    )
+    digest = hashlib.blake2b(
+        "\x1f".join(str(value) for value in values).encode(), digest_size=20
+    ).hexdigest()
+    return f"ics-event:{digest}"
+
+
 def build_calendar(workshops, *, method=None, name="OpenBatignolles"):
-    """Return the bytes of a VCALENDAR holding one VEVENT per workshop."""
+    """Return the bytes of a VCALENDAR holding one VEVENT per workshop (each
+    taken from the cache when it is there, see the module's docstring)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     if method:
         calendar.add("method", method)
-    for workshop in workshops:
-        calendar.add_component(workshop_event(workshop))
-    return calendar.to_ical()
+    head = calendar.to_ical()
+    workshops = list(workshops)
+    if not workshops:
+        return head
+    keys = [event_fingerprint(workshop) for workshop in workshops]
+    cached = cache.get_many(keys)
+    blocks, built = [], {}
+    for workshop, key in zip(workshops, keys, strict=True):
+        block = cached.get(key)
+        if block is None:
+            block = built[key] = workshop_event(workshop).to_ical()
+        blocks.append(block)
+    if built:
+        cache.set_many(built, EVENT_CACHE_SECONDS)
+    return head[: -len(_CALENDAR_END)] + b"".join(blocks) + _CALENDAR_END
 
 
 def invitation_ics(workshop):

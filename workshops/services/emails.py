@@ -11,6 +11,8 @@ Keys (exactly once each):
 ``workshop-invitation:<invitation>:<user>``.
 """
 
+import datetime
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,8 +26,14 @@ from portal.outbox.services import queue_email
 from .calendar import cancellation_ics, invitation_ics, workshop_url
 
 
-def _stamp(moment):
-    return moment.strftime("%Y%m%dT%H%M%S%f") if moment else "0"
+def stamp(moment):
+    """A moment as it appears in an outbox key (UTC, to the microsecond)."""
+    if not moment:
+        return "0"
+    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%S%f")
+
+
+_stamp = stamp
 
 
 def my_workshops_url():
@@ -76,56 +84,6 @@ def queue_workshop_email(template, *, key, user, workshop, attachments=(), **ext
         about=workshop.slug,
         attachments=attachments,
     )
-
-
-# The waiting-list position is known only under the workshop's lock: the
-# email is rendered before with this marker, replaced at queue time.
-POSITION_MARKER = "\u2063position\u2063"
-
-
-def _prepare(template, *, user, workshop, attachments=(), **extra):
-    language, subject, body = _render(template, user, workshop, **extra)
-    return {
-        "kind": EmailKind.WORKSHOP,
-        "to": user.email,
-        "subject": subject,
-        "body": body,
-        "language": language,
-        "about": workshop.slug,
-        "attachments": list(attachments),
-    }
-
-
-def prepare_confirmation(user, workshop):
-    """The confirmation email of ``user`` at ``workshop``, rendered, not queued."""
-    return _prepare(
-        "confirmed",
-        user=user,
-        workshop=workshop,
-        attachments=[invitation_ics(workshop)],
-    )
-
-
-def prepare_waitlisted(user, workshop):
-    return _prepare(
-        "waitlisted", user=user, workshop=workshop, position=POSITION_MARKER
-    )
-
-
-def confirmation_key(registration):
-    return f"workshop-confirmed:{registration.pk}:{_stamp(registration.confirmed_at)}"
-
-
-def waitlisted_key(registration):
-    return f"workshop-waitlisted:{registration.pk}:{_stamp(registration.waitlisted_at)}"
-
-
-def queue_prepared(prepared, *, key, position=None):
-    """Queue an email rendered by ``prepare_*`` under ``key``."""
-    email = dict(prepared)
-    if position is not None:
-        email["body"] = email["body"].replace(POSITION_MARKER, str(position))
-    return queue_email(key=key, **email)
 
 
 def queue_confirmation(registration, *, promoted=False):

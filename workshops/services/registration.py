@@ -1,23 +1,40 @@
 """Registration, the waiting list, cancellation and promotion.
 
-Capacity holds whatever the concurrency: every change of a workshop's seats
-first locks the workshop row (``select_for_update``), then counts the
-confirmed registrations of each kind of seat. Two requests for the last seat
-therefore run one after the other: the second finds it taken and goes on the
-waiting list.
+Capacity holds whatever the concurrency. The workshop row carries the seats
+taken of each kind (``taken_project_seats``, ``taken_resident_seats``), and a
+registration takes a seat with ONE statement::
+
+    UPDATE workshops_workshop SET taken_<kind> = taken_<kind> + 1
+    WHERE id = %s AND <registration open> AND <a seat of that kind is free>
+    RETURNING sequence
+
+PostgreSQL runs the concurrent updates of one row one after the other, each
+re-checking the ``WHERE`` on the row as the previous one left it: two people
+for the last seat cannot both get it. Whoever finds no seat locks the row
+(``FOR NO KEY UPDATE``), checks again and joins the waiting list, so a
+cancellation (which locks the row ``FOR UPDATE``) waits for them and promotes
+them. The row lock is held only for the registration's INSERT and its audit
+event: the emails and the .ics are built after the commit, in a task.
 
 Seats: ``project_seats`` are kept for the teams of Projects,
 ``resident_seats`` for residents, and the rest of the capacity is open to
 both. A person of one kind may take a seat of their own reserve or an open
 seat; so the seats free for kind K are
-``capacity - confirmed(K) - max(reserved(other), confirmed(other))``.
+``capacity - taken(K) - max(reserved(other), taken(other))``.
+
+Every change of a registration's state (here) moves the counters in the same
+transaction; ``recount_seats`` sets them from the registrations (demo data,
+repairs).
 """
 
 import datetime
+import logging
+from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +52,8 @@ from ..enums import (
 )
 from ..models import Registration, Workshop
 from . import emails
+
+logger = logging.getLogger(__name__)
 
 
 class RegistrationError(ValidationError):
@@ -65,8 +84,25 @@ def seats_free(workshop, seat, confirmed_by_seat):
     return max(0, workshop.capacity - mine - max(other_reserved, other))
 
 
+def taken_seats(workshop):
+    """{seat: confirmed} of ``workshop``, from its counters (no query)."""
+    return {
+        Seat.PROJECT: workshop.taken_project_seats,
+        Seat.RESIDENT: workshop.taken_resident_seats,
+    }
+
+
+# The counter column of each kind of seat, and the other kind's reserve and
+# counter (names of columns, never user input).
+_COLUMNS = {
+    Seat.PROJECT: ("taken_project_seats", "resident_seats", "taken_resident_seats"),
+    Seat.RESIDENT: ("taken_resident_seats", "project_seats", "taken_project_seats"),
+}
+
+
 def seat_counts(workshop):
-    """({seat: confirmed}, waiting) of ``workshop``, in one query."""
+    """({seat: confirmed}, waiting) of ``workshop``, counted from its
+    registrations, in one query."""
     rows = (
         Registration.objects.filter(
             workshop=workshop,
@@ -85,6 +121,7 @@ def seat_counts(workshop):
 
 
 def confirmed_counts(workshop):
+    """{seat: confirmed} of ``workshop``, counted from its registrations."""
     rows = (
         Registration.objects.filter(
             workshop=workshop, state=RegistrationState.CONFIRMED
@@ -95,8 +132,42 @@ def confirmed_counts(workshop):
     return {row["seat"]: row["n"] for row in rows}
 
 
+def recount_seats(workshop):
+    """Set the seat counters of ``workshop`` from its confirmed registrations
+    (demo data, imports, a repair). Returns {seat: confirmed}."""
+
+    def taken(seat):
+        return Subquery(
+            Registration.objects.filter(
+                workshop=OuterRef("pk"), state=RegistrationState.CONFIRMED, seat=seat
+            )
+            .order_by()
+            .values("workshop")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+
+    Workshop.objects.filter(pk=workshop.pk).update(
+        taken_project_seats=Coalesce(taken(Seat.PROJECT), 0),
+        taken_resident_seats=Coalesce(taken(Seat.RESIDENT), 0),
+    )
+    workshop.taken_project_seats, workshop.taken_resident_seats = (
+        Workshop.objects.filter(pk=workshop.pk)
+        .values_list("taken_project_seats", "taken_resident_seats")
+        .get()
+    )
+    return taken_seats(workshop)
+
+
 def _lock(workshop):
     return Workshop.objects.select_for_update().get(pk=workshop.pk)
+
+
+def _move_counter(workshop, seat, delta):
+    """Add ``delta`` to the seats taken of kind ``seat`` (row already locked)."""
+    column = _COLUMNS[seat][0]
+    Workshop.objects.filter(pk=workshop.pk).update(**{column: F(column) + delta})
+    setattr(workshop, column, getattr(workshop, column) + delta)
 
 
 def waitlist_position(registration):
@@ -119,13 +190,15 @@ def waitlist_position(registration):
 
 def _choose_seat(workshop, user, project):
     """The seat kind and Project of ``user`` at ``workshop``, or an error."""
+    if project is None and workshop.audience == Audience.RESIDENTS:
+        return Seat.RESIDENT, None
     projects = team_projects(user)
     if project is not None:
         if not projects.filter(pk=project.pk).exists():
             raise RegistrationError(
                 _("You are not a member of the team of this project.")
             )
-    elif workshop.audience != Audience.RESIDENTS:
+    else:
         project = projects.order_by("name", "id").first()
     if workshop.audience == Audience.PROJECTS:
         if project is None:
@@ -151,6 +224,55 @@ def registration_problem(workshop, *, now):
     return ""
 
 
+def _take_seat(workshop_id, seat, *, now):
+    """Take a seat of kind ``seat`` if one is free and registration is open.
+
+    Returns (state, workshop sequence); raises ``RegistrationError`` when
+    registration is closed. Call inside a transaction: the workshop row stays
+    locked until it ends.
+    """
+    column, other_reserved, other_taken = _COLUMNS[seat]
+    table = Workshop._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {column} = {column} + 1 "  # noqa: S608 - fixed names
+            "WHERE id = %s AND state = %s AND registration_opens_at <= %s "
+            "AND registration_closes_at > %s AND starts_at > %s "
+            f"AND capacity - {column} - GREATEST({other_reserved}, {other_taken}) > 0 "
+            "RETURNING sequence",
+            [workshop_id, WorkshopState.PUBLISHED, now, now, now],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return RegistrationState.CONFIRMED, row[0]
+    # No seat, or closed. Lock the row, then look again: a seat freed in the
+    # meantime is taken; else the person joins the waiting list while the
+    # row is locked, so that a cancellation after us promotes them.
+    locked = (
+        Workshop.objects.select_for_update(no_key=True)
+        .only(
+            "state",
+            "registration_opens_at",
+            "registration_closes_at",
+            "starts_at",
+            "capacity",
+            "project_seats",
+            "resident_seats",
+            "taken_project_seats",
+            "taken_resident_seats",
+            "sequence",
+        )
+        .get(pk=workshop_id)
+    )
+    problem = registration_problem(locked, now=now)
+    if problem:
+        raise RegistrationError(problem)
+    if seats_free(locked, seat, taken_seats(locked)) > 0:
+        _move_counter(locked, seat, +1)
+        return RegistrationState.CONFIRMED, locked.sequence
+    return RegistrationState.WAITLISTED, locked.sequence
+
+
 def register(workshop, *, user, project=None, now=None):
     """Register ``user`` at ``workshop``: confirmed if a seat of their kind is
     free, else on the waiting list. Returns the ``Registration``.
@@ -159,11 +281,11 @@ def register(workshop, *, user, project=None, now=None):
     excludes the person, the account has no verified address, or the person
     already holds a live registration. A cancelled registration is reused.
 
-    Everything that does not depend on the seats left (checks, the person's
-    Project, both possible emails and the .ics) is prepared before the
-    workshop row is locked, so that the lock is held for a handful of short
-    statements only: 150 people registering at once wait for each other as
-    little as possible.
+    The checks and the person's Project are read before the transaction; in
+    it, one UPDATE takes the seat (see the module's docstring), then the
+    registration and its audit event are inserted. After the commit a task
+    queues the confirmation (with its .ics) or the waiting-list email in the
+    outbox, once.
     """
     stamp_inside = now is None
     now = now or timezone.now()
@@ -174,96 +296,135 @@ def register(workshop, *, user, project=None, now=None):
     problem = registration_problem(workshop, now=now)
     if problem:
         raise RegistrationError(problem)
-    existing = Registration.objects.filter(workshop=workshop, user=user).first()
-    if existing is not None and existing.state in LIVE_STATES:
-        raise RegistrationError(_("You are already registered for this workshop."))
     seat, project = _choose_seat(workshop, user, project)
-    confirmation = emails.prepare_confirmation(user, workshop)
-    waitlisted = emails.prepare_waitlisted(user, workshop)
     try:
-        with transaction.atomic():
-            registration = _register_locked(
-                workshop,
-                user=user,
-                seat=seat,
-                project=project,
-                existing_id=existing.pk if existing is not None else None,
-                now=timezone.now() if stamp_inside else now,
-                prepared={
-                    RegistrationState.CONFIRMED: confirmation,
-                    RegistrationState.WAITLISTED: waitlisted,
-                },
-            )
-    except IntegrityError as error:
-        # The same person twice at the same moment (a double click): the
-        # database keeps one row.
-        raise RegistrationError(
-            _("You are already registered for this workshop.")
-        ) from error
-    return registration
-
-
-def _register_locked(workshop, *, user, seat, project, existing_id, now, prepared):
-    locked = _lock(workshop)
-    problem = registration_problem(locked, now=now)
-    if problem:
-        raise RegistrationError(problem)
-    if locked.sequence != workshop.sequence:
-        # The workshop changed meanwhile: the prepared .ics is out of date.
-        workshop = locked
-        prepared = {
-            RegistrationState.CONFIRMED: emails.prepare_confirmation(user, locked),
-            RegistrationState.WAITLISTED: emails.prepare_waitlisted(user, locked),
-        }
-    counts, waiting = seat_counts(locked)
-    free = seats_free(locked, seat, counts)
-    state = RegistrationState.CONFIRMED if free > 0 else RegistrationState.WAITLISTED
-    before = None
-    if existing_id is None:
-        registration = Registration(workshop=locked, user=user, created_at=now)
-    else:
-        registration = Registration.objects.select_for_update().get(pk=existing_id)
-        if registration.state in LIVE_STATES:
-            raise RegistrationError(_("You are already registered for this workshop."))
-        before = {"state": registration.state}
-        if state not in REGISTRATION_TRANSITIONS[registration.state]:
-            raise RegistrationError(_("This registration cannot change now."))
-    registration.workshop = locked
-    registration.user = user
-    registration.project = project
-    registration.seat = seat
-    registration.state = state
-    registration.cancelled_at = None
-    registration.checked_in_at = None
-    if state == RegistrationState.CONFIRMED:
-        registration.confirmed_at = now
-        registration.waitlisted_at = None
-        registration.ics_sequence_sent = locked.sequence
-    else:
-        registration.confirmed_at = None
-        registration.waitlisted_at = now
-    registration.save()
-    record_event(
-        "workshop.registered"
-        if state == RegistrationState.CONFIRMED
-        else "workshop.waitlisted",
-        actor=user,
-        target=registration,
-        before=before,
-        after={"state": state, "seat": seat},
-        data={"workshop": locked.slug},
+        # Most people have no row yet: insert, and let the unique constraint
+        # tell the few who have one.
+        return _register(
+            workshop,
+            user=user,
+            seat=seat,
+            project=project,
+            now=now,
+            stamp_inside=stamp_inside,
+            existing_id=None,
+        )
+    except IntegrityError:
+        pass
+    existing = Registration.objects.filter(workshop=workshop, user=user).first()
+    if existing is None or existing.state in LIVE_STATES:
+        # A double click: the database kept one row.
+        raise RegistrationError(_("You are already registered for this workshop."))
+    return _register(
+        workshop,
+        user=user,
+        seat=seat,
+        project=project,
+        now=now,
+        stamp_inside=stamp_inside,
+        existing_id=existing.pk,
     )
-    if state == RegistrationState.CONFIRMED:
-        emails.queue_prepared(
-            prepared[state], key=emails.confirmation_key(registration)
+
+
+def _register(workshop, *, user, seat, project, now, stamp_inside, existing_id):
+    with transaction.atomic():
+        state, sequence = _take_seat(workshop.pk, seat, now=now)
+        # Stamped once the row is locked: the waiting list's order is the
+        # order in which people got the lock.
+        at = timezone.now() if stamp_inside else now
+        before = None
+        if existing_id is None:
+            registration = Registration(workshop=workshop, user=user, created_at=at)
+        else:
+            registration = Registration.objects.select_for_update().get(pk=existing_id)
+            if registration.state in LIVE_STATES:
+                raise RegistrationError(
+                    _("You are already registered for this workshop.")
+                )
+            if state not in REGISTRATION_TRANSITIONS[registration.state]:
+                raise RegistrationError(_("This registration cannot change now."))
+            before = {"state": registration.state}
+            registration.workshop = workshop
+        registration.project = project
+        registration.seat = seat
+        registration.state = state
+        registration.cancelled_at = None
+        registration.checked_in_at = None
+        if state == RegistrationState.CONFIRMED:
+            registration.confirmed_at = at
+            registration.waitlisted_at = None
+            registration.ics_sequence_sent = sequence
+        else:
+            registration.confirmed_at = None
+            registration.waitlisted_at = at
+        registration.save()
+        record_event(
+            "workshop.registered"
+            if state == RegistrationState.CONFIRMED
+            else "workshop.waitlisted",
+            actor=user,
+            target=registration,
+            before=before,
+            after={"state": state, "seat": seat},
+            data={"workshop": workshop.slug},
         )
-    else:
-        emails.queue_prepared(
-            prepared[state],
-            key=emails.waitlisted_key(registration),
-            position=waiting + 1,
-        )
+        _email_on_commit(registration)
     return registration
+
+
+def _email_on_commit(registration):
+    if registration.state == RegistrationState.CONFIRMED:
+        at = emails.stamp(registration.confirmed_at)
+    else:
+        at = emails.stamp(registration.waitlisted_at)
+    transaction.on_commit(
+        partial(_queue_email_task, registration.pk, registration.state, at)
+    )
+
+
+def _queue_email_task(registration_id, state, at):
+    from ..tasks import send_registration_email_task
+
+    try:
+        send_registration_email_task.delay(
+            registration_id=registration_id, state=state, at=at
+        )
+    except Exception:
+        # The broker is down: queue the email here (the outbox sends it
+        # later). Keyed, so a task that did get through adds nothing.
+        logger.warning(
+            "workshops: the email task of registration %s could not be queued; "
+            "queuing the email in the request",
+            registration_id,
+        )
+        send_registration_email(registration_id, state=state, at=at)
+
+
+def send_registration_email(registration_id, *, state, at):
+    """Queue in the outbox the email of a new registration: the confirmation
+    with its .ics invitation, or the waiting-list email with the current
+    position. Does nothing when the registration is gone or has changed
+    since (``state`` and its stamp ``at``): the change sent its own email.
+    Exactly once: the outbox's key is the registration and its stamp.
+    Returns the ``OutgoingEmail`` or None."""
+    registration = (
+        Registration.objects.select_related("user", "workshop__room")
+        .filter(pk=registration_id, state=state)
+        .first()
+    )
+    if registration is None:
+        return None
+    if state == RegistrationState.CONFIRMED:
+        if emails.stamp(registration.confirmed_at) != at:
+            return None
+        with transaction.atomic():
+            return emails.queue_confirmation(registration)
+    if emails.stamp(registration.waitlisted_at) != at:
+        return None
+    with transaction.atomic():
+        return emails.queue_waitlisted(
+            registration, position=waitlist_position(registration)
+        )
 
 
 def cancel_registration(registration, *, actor, now=None):
@@ -288,6 +449,8 @@ def cancel_registration(registration, *, actor, now=None):
         registration.state = RegistrationState.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["state", "cancelled_at"])
+        if was_confirmed:
+            _move_counter(workshop, registration.seat, -1)
         record_event(
             "workshop.registration_cancelled",
             actor=actor,
@@ -319,7 +482,10 @@ def has_overlapping_confirmed(user_id, workshop):
 def promote_waiting(workshop, *, now=None, locked=False):
     """Confirm the first waiting people, in the order they joined the list,
     while a seat of their kind is free. Skips anyone with a confirmed seat at
-    an overlapping workshop (they stay on the list). Returns the promoted."""
+    an overlapping workshop (they stay on the list). Returns the promoted.
+
+    With ``locked``, the caller holds the workshop's row lock and
+    ``workshop`` carries the current seat counters."""
     now = now or timezone.now()
     promoted = []
     with transaction.atomic():
@@ -327,7 +493,7 @@ def promote_waiting(workshop, *, now=None, locked=False):
             workshop = _lock(workshop)
         if workshop.state != WorkshopState.PUBLISHED or now >= workshop.starts_at:
             return promoted
-        counts = confirmed_counts(workshop)
+        counts = taken_seats(workshop)
         if workshop.capacity - sum(counts.values()) <= 0:
             return promoted
         waiting = (
@@ -348,7 +514,8 @@ def promote_waiting(workshop, *, now=None, locked=False):
             registration.save(
                 update_fields=["state", "confirmed_at", "ics_sequence_sent"]
             )
-            counts[registration.seat] = counts.get(registration.seat, 0) + 1
+            _move_counter(workshop, registration.seat, +1)
+            counts = taken_seats(workshop)
             record_event(
                 "workshop.promoted",
                 actor=None,

@@ -138,7 +138,14 @@ def update_workshop(workshop, *, facilitators=None, actor, now=None):
         changed = [
             field.attname
             for field in Workshop._meta.concrete_fields
-            if field.attname not in ("sequence", "updated_at", "state")
+            if field.attname
+            not in (
+                "sequence",
+                "updated_at",
+                "state",
+                "taken_project_seats",
+                "taken_resident_seats",
+            )
             and getattr(stored, field.attname) != getattr(workshop, field.attname)
         ]
         old_facilitators = set(
@@ -152,6 +159,10 @@ def update_workshop(workshop, *, facilitators=None, actor, now=None):
         if not changed:
             return changed
         workshop.state = stored.state
+        # The seat counters move under the row lock only: the edited copy's
+        # (read before the lock) would undo registrations made meanwhile.
+        workshop.taken_project_seats = stored.taken_project_seats
+        workshop.taken_resident_seats = stored.taken_resident_seats
         workshop.sequence = stored.sequence + 1
         workshop.updated_at = now
         _save_guarded(workshop, facilitators)
@@ -242,15 +253,40 @@ def cancel_workshop(workshop, *, actor, now=None):
     return stored
 
 
+ROOM_FIELDS = ("name", "address", "capacity", "accessibility")
+
+
 def create_room(room, *, actor):
+    """Save the new (unsaved) ``room``; audited."""
     with transaction.atomic():
         room.save()
-        record_event("workshop.room_created", actor=actor, target=room)
+        record_event(
+            "workshop.room_created",
+            actor=actor,
+            target=room,
+            after={name: getattr(room, name) for name in ROOM_FIELDS},
+        )
     return room
 
 
 def update_room(room, *, actor):
+    """Save the edited ``room`` (its fields changed in memory); audited with
+    the fields before and after. Returns the names of the changed fields."""
+    from ..models import Room
+
     with transaction.atomic():
-        room.save()
-        record_event("workshop.room_updated", actor=actor, target=room)
-    return room
+        stored = Room.objects.select_for_update().get(pk=room.pk)
+        changed = [
+            name for name in ROOM_FIELDS if getattr(stored, name) != getattr(room, name)
+        ]
+        if not changed:
+            return changed
+        room.save(update_fields=changed)
+        record_event(
+            "workshop.room_updated",
+            actor=actor,
+            target=room,
+            before={name: getattr(stored, name) for name in changed},
+            after={name: getattr(room, name) for name in changed},
+        )
+    return changed

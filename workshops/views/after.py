@@ -145,7 +145,7 @@ def material_download(request, slug, pk):
 @login_required
 def actions(request, slug):
     workshop = runnable_workshop_or_404(request, slug)
-    form = FollowUpActionForm(request.POST or None)
+    form = FollowUpActionForm(request.POST or None, workshop=workshop)
     if request.method == "POST" and form.is_valid():
         save_follow_up_action(
             None, workshop=workshop, actor=request.user, **form.cleaned_data
@@ -159,7 +159,7 @@ def actions(request, slug):
             "workshop": workshop,
             "form": form,
             "actions": FollowUpAction.objects.filter(workshop=workshop).select_related(
-                "project"
+                "project", "owner"
             ),
         },
         status=400 if form.errors else 200,
@@ -174,11 +174,16 @@ def action_edit(request, slug, pk):
     initial = {
         "project": action.project_id,
         "title": action.title,
-        "owner_name": action.owner_name,
+        "owner": action.owner_id,
         "due_on": action.due_on,
         "status": action.status,
     }
-    form = FollowUpActionForm(request.POST or None, initial=initial)
+    form = FollowUpActionForm(
+        request.POST or None,
+        initial=initial,
+        workshop=workshop,
+        legacy_owner=action.owner_name,
+    )
     if request.method == "POST" and form.is_valid():
         save_follow_up_action(
             action, workshop=workshop, actor=request.user, **form.cleaned_data

@@ -14,7 +14,7 @@ from ..audit import workshop_history
 from ..enums import WorkshopKind, WorkshopState
 from ..forms.workshop import InviteProjectsForm, RoomForm, WorkshopForm
 from ..models import Room, Workshop
-from ..selectors.registration import with_seat_counts
+from ..selectors.registration import rooms_with_bookings, with_seat_counts
 from ..services.invitations import InvitationError, invite_projects
 from ..services.workshops import (
     WorkshopError,
@@ -22,6 +22,7 @@ from ..services.workshops import (
     create_room,
     create_workshop,
     publish_workshop,
+    update_room,
     update_workshop,
 )
 
@@ -197,5 +198,30 @@ def room_list(request):
     return render(
         request,
         "workshops/backoffice/room_list.html",
-        {"rooms": Room.objects.order_by("name", "id"), "form": form},
+        {"rooms": rooms_with_bookings(), "form": form},
+    )
+
+
+@organiser_required
+@require_http_methods(["GET", "POST"])
+def room_edit(request, pk):
+    room = get_object_or_404(Room, pk=pk)
+    form = RoomForm(request.POST or None, instance=room)
+    if request.method == "POST" and form.is_valid():
+        changed = update_room(form.save(commit=False), actor=request.user)
+        if changed:
+            messages.success(request, _("Room saved."))
+        else:
+            messages.info(request, _("Nothing changed."))
+        return redirect("workshops_bo:room_list")
+    return render(
+        request,
+        "workshops/backoffice/room_form.html",
+        {
+            "room": room,
+            "form": form,
+            "upcoming": room.workshops.filter(ends_at__gt=timezone.now())
+            .exclude(state=WorkshopState.CANCELLED)
+            .order_by("starts_at", "id"),
+        },
     )

@@ -14,7 +14,7 @@ from applications.selectors import call_milestones
 from portal.accounts.permissions import has_verified_email
 
 from ..enums import InvitationAnswer, RegistrationState, Seat, WorkshopState
-from ..models import CalendarFeed, ProjectInvitation, Registration
+from ..models import CalendarFeed, ProjectInvitation, Registration, Workshop
 from ..permissions import can_cancel_registration, can_see_workshop
 from ..selectors.registration import (
     registrations_of,
@@ -27,11 +27,11 @@ from ..services.invitations import InvitationError, answer_invitation
 from ..services.registration import (
     RegistrationError,
     cancel_registration,
-    confirmed_counts,
     online_link_visible,
     register,
     registration_problem,
     seats_free,
+    taken_seats,
     team_projects,
     waitlist_position,
 )
@@ -59,6 +59,16 @@ def _workshop_or_404(request, slug):
     return workshop
 
 
+def _workshop_to_register_or_404(request, slug):
+    """The workshop of a registration POST, in one query: no room or DemoDay
+    (the redirect needs neither), the organiser's role asked only for a
+    draft."""
+    workshop = get_object_or_404(Workshop, slug=slug)
+    if not can_see_workshop(request.user, workshop):
+        raise Http404
+    return workshop
+
+
 @require_GET
 def workshop_detail(request, slug):
     now = timezone.now()
@@ -70,7 +80,7 @@ def workshop_detail(request, slug):
             workshop=workshop, user=request.user
         ).first()
         position = waitlist_position(registration) if registration else None
-    counts = confirmed_counts(workshop)
+    counts = taken_seats(workshop)
     if registration is not None and registration.state in (
         RegistrationState.CONFIRMED,
         RegistrationState.WAITLISTED,
@@ -111,7 +121,7 @@ def workshop_detail(request, slug):
 @login_required
 @require_POST
 def workshop_register(request, slug):
-    workshop = _workshop_or_404(request, slug)
+    workshop = _workshop_to_register_or_404(request, slug)
     try:
         registration = register(workshop, user=request.user)
     except RegistrationError as error:

@@ -77,7 +77,8 @@ REGISTRY = (
         name=_("Accounts"),
         data=_(
             "Email addresses, name, preferred language, password (hashed), "
-            "second-factor keys, login dates, sessions, the organiser role."
+            "second-factor keys, login dates, sessions, the organiser and partner "
+            "roles."
         ),
         purpose=_("Signing in, contacting you about the programme."),
         legal_basis=LegalBasis.PUBLIC_TASK,
@@ -93,6 +94,7 @@ REGISTRY = (
         models={
             "accounts.User": ("email", "full_name", "last_login", "password"),
             "accounts.OrganiserRole": ("user", "granted_by", "organisation"),
+            "accounts.PartnerRole": ("user", "granted_by"),
             "account.EmailAddress": ("user", "email"),
             "account.EmailConfirmation": ("email_address", "key"),
             "mfa.Authenticator": ("user", "data"),
@@ -271,6 +273,7 @@ REGISTRY = (
         models={
             "audit.AuditEvent": ("actor", "before", "after", "data"),
             "admin.LogEntry": ("user", "object_repr", "change_message"),
+            "dashboard.AnnualReport": ("requested_by",),
         },
     ),
 )

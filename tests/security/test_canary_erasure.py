@@ -239,12 +239,13 @@ def plant_follow_up_and_vote(person, organiser, workshop, registration, project)
         project=project,
         workshop=workshop,
         title="Préparer le pitch",
-        owner_name=NAME,
+        owner=person,
         due_on=datetime.date(2026, 2, 1),
         status="todo",
         actor=organiser,
     )
-    FollowUpAction.objects.filter(owner_name=NAME).update(owner=person)
+    # An action written before owners were people names them in text.
+    FollowUpAction.objects.filter(owner=person).update(owner_name=NAME)
 
 
 def plant_demoday_vote(person, organiser):

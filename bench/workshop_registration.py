@@ -8,7 +8,9 @@
    verified accounts, each with a session written by Django's SessionStore
    (no login form);
 3. serves the portal with gunicorn on 127.0.0.1:BENCH_PORT (as ``run_all``);
-4. as a baseline, the same people GET the workshop's page at once; then they
+4. as a ceiling, the same people GET the bare view ``/bench/bare`` at once
+   (the whole middleware stack with their session, no work); as a baseline,
+   the same people GET the workshop's page at once; then they
    fire ``--people`` POSTs to ``/agenda/<slug>/inscription/`` at once, one
    thread and one connection per person (real HTTP, CSRF cookie and header),
    and it prints p50, p95 and max of the response times;
@@ -230,6 +232,12 @@ def main(argv=None):
         # Warm every worker (URLconf, templates) on the agenda first.
         for _ in range(4 * args.workers):
             run_all.loadclient.fetch("/agenda/", port=args.port)
+        # The ceiling: the same people ask the bare view at once (the whole
+        # middleware stack with their session, no work): what 150 arrivals at
+        # once cost this machine before the portal does anything.
+        bare_latencies, _bare_statuses = fire(
+            "/bench/bare", cookies, port=args.port, method="GET"
+        )
         # The baseline: the same people load the workshop's page at once (the
         # same session, user and workshop queries, no lock, no write).
         page = f"/agenda/{workshop.slug}/"
@@ -243,6 +251,12 @@ def main(argv=None):
     finally:
         run_all.stop_gunicorn(server)
 
+    bare_timings = sorted(value * 1000 for value in bare_latencies)
+    print(
+        f"{args.people} concurrent GET /bench/bare (ceiling, no work): "
+        f"p50 {statistics.median(bare_timings):.0f} ms · "
+        f"p95 {bare_timings[max(0, round(0.95 * len(bare_timings)) - 1)]:.0f} ms"
+    )
     page_timings = sorted(value * 1000 for value in page_latencies)
     print(
         f"{args.people} concurrent GET {page} (baseline): "

@@ -146,6 +146,7 @@ class CeleryOn:
         self.previous = {key: app.conf[key] for key in self.KEYS}
         self.pools = (app._pool, app.amqp._producer_pool)
         self.backend = (app._backend_cache, getattr(app._local, "backend", None))
+        self.restored = False
         self._fresh()
         app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
 
@@ -157,6 +158,10 @@ class CeleryOn:
             del app._local.backend
 
     def restore(self):
+        """Idempotent: the fixture's teardown may call it again."""
+        if self.restored:
+            return
+        self.restored = True
         app = self.app
         pool = app._pool
         self._fresh()

@@ -394,6 +394,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Static files: their own strict CSP and frame denial (portal/security_headers.py).
+# (A callable: WhiteNoise does not import a dotted path.)
+from portal.security_headers import add_static_file_headers  # noqa: E402
+
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_file_headers
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The browser features no page of the portal uses, switched off for all.

@@ -77,9 +77,12 @@ class OwnRedis:
 
 
 class HungServer:
-    """Accepts connections (on a free port, or ``port``) and never answers."""
+    """Accepts connections (on a free port, or ``port``) and never answers;
+    with ``drop``, closes each connection at once instead (a server that
+    drops its clients)."""
 
-    def __init__(self, port=0):
+    def __init__(self, port=0, *, drop=False):
+        self.drop = drop
         self.server = socket.socket()
         self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.server.bind(("127.0.0.1", port))
@@ -101,7 +104,10 @@ class HungServer:
                 conn, _addr = self.server.accept()
             except OSError:
                 continue
-            self.held.append(conn)
+            if self.drop:
+                conn.close()
+            else:
+                self.held.append(conn)
 
     def close(self):
         self.running = False

@@ -14,6 +14,7 @@ point at the test's own Redis, as in production (one ``REDIS_URL``).
 """
 
 import json
+import threading
 import time
 from datetime import timedelta
 
@@ -26,6 +27,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.core import mail
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -34,13 +36,25 @@ from datasets.access.services import issue_api_key
 from datasets.models import Dataset, Feedback
 from datasets.services import seed_catalogue
 from portal import cache as portal_cache
-from portal.outbox.enums import EmailState
+from portal.outbox.enums import EmailKind, EmailState
 from portal.outbox.models import OutgoingEmail
-from portal.outbox.services import sweep_outbox
+from portal.outbox.services import (
+    message_id_for,
+    queue_email,
+    send_outgoing_email,
+    sweep_outbox,
+)
 from tests.applications.factories import ApplicationFactory
 from tests.conftest import make_user
 from tests.datasets.conftest import make_grant
-from tests.fault_servers import CeleryOn, HungServer, OwnRedis, point_cache_at
+from tests.fault_servers import (
+    CeleryOn,
+    HungServer,
+    OwnRedis,
+    free_port,
+    point_cache_at,
+)
+from tests.portal.outbox.conftest import SMTPServer
 from tests.workshops.factories import WorkshopFactory
 from workshops.enums import RegistrationState
 from workshops.models import Registration
@@ -319,3 +333,78 @@ def test_keyed_api_and_healthz_answer_503_then_resume(client, organiser, fault):
 
     assert client.get("/api/v1/datasets/", **keyed).status_code == 200
     assert client.get("/healthz").status_code == 200
+
+
+MAIL_FAULTS = ("dropped", "hung")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("mode", MAIL_FAULTS)
+def test_mail_server_failing_then_back_delivers_once(settings, mode):
+    """A mail server that drops each connection, or accepts and never
+    answers; the send task redelivered meanwhile; then the server back on the
+    same port and two workers at once with the sweeper: one message."""
+    port = free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 1
+    broken = HungServer(port, drop=mode == "dropped")
+    try:
+        email = queue_email(
+            key="invitation:42:mehdi@example.org",
+            kind=EmailKind.TEAM_INVITATION,
+            to="mehdi@example.org",
+            subject="Léa Fontaine vous invite dans son équipe",
+            body="Bonjour,\nRejoignez l’équipe « Baromètre du bruit nocturne ».",
+            language="fr",
+        )
+        for _ in range(2):  # the task, then the same task redelivered
+            started = time.monotonic()
+            outcome = send_outgoing_email(OutgoingEmail.objects.get(pk=email.pk))
+            assert time.monotonic() - started < BOUND_SECONDS
+            assert outcome.status == "retry"
+    finally:
+        broken.close()
+    email.refresh_from_db()
+    # The task queued on commit (eager here) tried first, then the two above.
+    assert (email.state, email.attempts) == ("queued", 3)
+    assert (
+        email.last_error
+        == {
+            "dropped": "SMTPServerDisconnected: Connection unexpectedly closed",
+            "hung": "SMTPServerDisconnected: Connection unexpectedly closed: timed out",
+        }[mode]
+    )
+
+    server = SMTPServer(port)
+    server.start()
+    try:
+        outcomes = []
+
+        def worker():
+            try:
+                row = OutgoingEmail.objects.get(pk=email.pk)
+                outcomes.append(send_outgoing_email(row).status)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(20)
+        swept = sweep_outbox(now=timezone.now() + timedelta(hours=2))
+    finally:
+        server.stop()
+
+    email.refresh_from_db()
+    # The second worker skipped the locked (or already sent) row.
+    assert sorted(outcomes) == ["sent", "skipped"]
+    assert swept == []
+    assert (email.state, email.attempts) == ("sent", 4)
+    assert [message["To"] for message in server.messages] == ["mehdi@example.org"]
+    assert server.messages[0]["Message-ID"].strip() == message_id_for(
+        email.idempotency_key
+    )

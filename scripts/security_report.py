@@ -1,4 +1,4 @@
-"""Print the security figures that need no database: hostile files, fetches.
+"""Print the security figures: hostile files and fetches, faults injected.
 
 ``make security-report``. Each line gives what was tried, what was refused and
 the unexpected outcomes (which must be zero). Other parts of the report (URL x

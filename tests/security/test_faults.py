@@ -32,6 +32,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.enums import ApplicationState
+from applications.models import Submission
+from applications.services.emails import queue_missing_receipts
 from datasets.access.services import issue_api_key
 from datasets.models import Dataset, Feedback
 from datasets.services import seed_catalogue
@@ -44,7 +47,7 @@ from portal.outbox.services import (
     send_outgoing_email,
     sweep_outbox,
 )
-from tests.applications.factories import ApplicationFactory
+from tests.applications.factories import ApplicationFactory, make_complete_application
 from tests.conftest import make_user
 from tests.datasets.conftest import make_grant
 from tests.fault_servers import (
@@ -408,3 +411,36 @@ def test_mail_server_failing_then_back_delivers_once(settings, mode):
     assert server.messages[0]["Message-ID"].strip() == message_id_for(
         email.idempotency_key
     )
+
+
+@pytest.mark.django_db
+def test_submission_is_kept_and_its_receipt_sent_later(
+    client, user, fault, django_capture_on_commit_callbacks
+):
+    application = make_complete_application(created_by=user)
+    client.force_login(user)
+    fault.inject()
+
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/en/appels/candidatures/{application.reference}/deposer/"
+        )
+    assert time.monotonic() - started < BOUND_SECONDS
+
+    assert response.status_code == 302
+    submission = Submission.objects.get()
+    assert submission.receipt_queued_at is None
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+
+    fault.recover()
+    fault.celery.restore()
+    with django_capture_on_commit_callbacks(execute=True):
+        # The receipt sweeper (every few minutes in beat), then the outbox's.
+        queued = queue_missing_receipts(now=timezone.now() + timedelta(minutes=30))
+        send_the_outbox()
+
+    assert queued == 1
+    assert [message.to for message in mail.outbox] == [[user.email]]
+    assert application.reference in mail.outbox[0].subject

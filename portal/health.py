@@ -30,18 +30,35 @@ def check_redis():
         client.close()
 
 
+def check_pages():
+    """Render the template of the static files every page links (through the
+    static storage: with the manifest of production, a missing or stale
+    ``collectstatic`` raises here as it would on every HTML page)."""
+    from django.template.loader import render_to_string
+
+    render_to_string("portal/health_probe.html")
+
+
 def backend_report():
     """Return ``(statuses, versions)``: ``{backend: "ok" | error}`` for the
-    database and Redis, and the version of each backend that answered."""
+    database, Redis and the pages' templates, and the version of each backend
+    that answered."""
     statuses = {}
     versions = {}
-    for name, check in (("database", check_database), ("redis", check_redis)):
+    checks = (
+        ("database", check_database),
+        ("redis", check_redis),
+        ("pages", check_pages),
+    )
+    for name, check in checks:
         try:
-            versions[name] = check()
+            version = check()
         except Exception as exc:  # noqa: BLE001 - any failure is reported
             # The class of the error only: its message may name internal
             # addresses and ports, and /healthz is public.
             statuses[name] = f"error: {exc.__class__.__name__}"
         else:
             statuses[name] = "ok"
+            if version is not None:
+                versions[name] = version
     return statuses, versions

@@ -38,3 +38,19 @@ class PrivateDownloadsMiddleware:
         ):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# Static files are answered by WhiteNoise before the CSP and clickjacking
+# middlewares. An SVG opened on its own is a document that could run scripts:
+# each static file carries a policy that allows nothing but its own styles.
+STATIC_FILE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+)
+
+
+def add_static_file_headers(headers, path, url):
+    """``WHITENOISE_ADD_HEADERS_FUNCTION``: CSP and frame denial on static files
+    (HSTS, nosniff, Referrer-Policy and Permissions-Policy come from the
+    middlewares that run before WhiteNoise)."""
+    headers["Content-Security-Policy"] = STATIC_FILE_CSP
+    headers["X-Frame-Options"] = "DENY"

@@ -1,4 +1,4 @@
-"""Print the security figures that need no database: hostile files, fetches.
+"""Print the security figures: hostile files and fetches, faults injected.
 
 ``make security-report``. Each line gives what was tried, what was refused and
 the unexpected outcomes (which must be zero). Other parts of the report (URL x
@@ -14,6 +14,9 @@ from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The fault suite runs under pytest with the caller's own servers (or the
+# embedded ones), never the placeholder names set below.
+CALLER_ENVIRONMENT = dict(os.environ)
 # Nothing here connects to PostgreSQL or Redis; the settings only need names.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 os.environ.setdefault("DATABASE_URL", "postgres://unused@127.0.0.1:1/unused")
@@ -89,6 +92,73 @@ def hostile_fetches():
     return unexpected
 
 
+FAULT_TESTS = ("tests/security/test_faults.py", "tests/datasets/api/test_outage.py")
+
+
+def faults_injected():
+    """Run the fault suite (real Redis, a hung listener, a real SMTP server)
+    and count each fault injected and its outcome from pytest's report."""
+    import re
+    import subprocess
+    import tempfile
+    import xml.etree.ElementTree as ElementTree
+
+    with tempfile.TemporaryDirectory() as directory:
+        report = Path(directory) / "faults.xml"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--junitxml={report}",
+                *FAULT_TESTS,
+            ],
+            cwd=ROOT,
+            env={
+                **CALLER_ENVIRONMENT,
+                "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            },
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if not report.exists():
+            print("Faults injected: the fault suite did not run; unexpected: 1")
+            return 1
+        cases = ElementTree.parse(report).getroot().iter("testcase")
+        by_fault, unexpected = Counter(), []
+        for case in cases:
+            name = case.get("name")
+            match = re.search(r"\[(\w+)\]$", name)
+            # test_outage's tests say their fault in their names.
+            fault = match.group(1) if match else ("stopped", "hung")["hung" in name]
+            mail = "mail_server" in name
+            label = {
+                "stopped": "Redis stopped",
+                "hung": "mail server hung" if mail else "Redis hung",
+                "dropped": "mail server dropping",
+            }[fault]
+            by_fault[label] += 1
+            if case.find("failure") is not None or case.find("error") is not None:
+                unexpected.append(name)
+            elif case.find("skipped") is not None:
+                unexpected.append(f"{name} (skipped)")
+    total = sum(by_fault.values())
+    detail = ", ".join(f"{label}: {count}" for label, count in sorted(by_fault.items()))
+    print(
+        f"Faults injected: {total} scenarios ({detail}), each request under "
+        f"the fault answered in under 3 s, then everything resumed; "
+        f"{total - len(unexpected)} with the expected outcome; "
+        f"unexpected: {len(unexpected)}"
+    )
+    for name in unexpected:
+        print(f"  UNEXPECTED {name}")
+    return len(unexpected)
+
+
 if __name__ == "__main__":
-    failures = hostile_files() + hostile_fetches()
+    failures = hostile_files() + hostile_fetches() + faults_injected()
     sys.exit(1 if failures else 0)

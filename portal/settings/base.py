@@ -144,9 +144,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
     )
-    DATABASES["replica"]["OPTIONS"] = {
-        "options": "-c default_transaction_read_only=on"
-    }
+    DATABASES["replica"]["OPTIONS"] = {"options": "-c default_transaction_read_only=on"}
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     API_READ_DATABASE = "replica"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -183,6 +181,26 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis down or hung must not hold a request: a task queued from a view (an
+# email through the outbox, a receipt) costs at most about a second, then the
+# caller logs it and the beat sweepers queue it again (nothing is lost).
+# Short socket timeouts on the broker, one quick publish retry, and no result
+# subscription: no view reads a task's result, and the result backend's
+# reconnection loop (20 retries, 1 s apart, then "the Celery application
+# must be restarted") would otherwise run inside the request.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 0.3,
+    "socket_timeout": 0.5,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 0.3
+CELERY_REDIS_SOCKET_TIMEOUT = 0.5
 # --- Sensor data ingestion (datasets) ----------------------------------------
 
 # The upstream sensor platform (pulled every 15 minutes when the URL is set).
@@ -390,6 +408,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Static files: their own strict CSP and frame denial (portal/security_headers.py).
+# (A callable: WhiteNoise does not import a dotted path.)
+from portal.security_headers import add_static_file_headers  # noqa: E402
+
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_file_headers
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # The browser features no page of the portal uses, switched off for all.

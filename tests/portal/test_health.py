@@ -25,7 +25,7 @@ def test_healthz_names_postgresql_and_redis_with_their_versions(client, settings
     assert response["Content-Type"] == "application/json"
     assert response.json() == {
         "status": "ok",
-        "backends": {"database": "ok", "redis": "ok"},
+        "backends": {"database": "ok", "redis": "ok", "pages": "ok"},
         "versions": {
             "database": f"PostgreSQL {postgresql}",
             "redis": f"Redis {redis_version}",
@@ -46,3 +46,26 @@ def test_healthz_answers_503_when_redis_is_unreachable(client, settings):
     assert body["backends"]["database"] == "ok"
     assert body["backends"]["redis"].startswith("error: ConnectionError")
     assert body["versions"] == {"database": f"PostgreSQL {postgresql}"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_pages_cannot_render(client, settings, tmp_path):
+    """The production storage without collectstatic: every HTML page would
+    answer 500, so the load balancer must not see a healthy node."""
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        },
+    }
+
+    response = client.get("/healthz")
+
+    body = response.json()
+    assert response.status_code == 503
+    assert body["backends"] == {
+        "database": "ok",
+        "redis": "ok",
+        "pages": "error: ValueError",
+    }

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client, override_settings
 
-from tests.applications.factories import ApplicationFactory
+from tests.applications.factories import ApplicationFactory, CallFactory
 from tests.security.pdf_corpus import build_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,3 +129,66 @@ def test_headers_on_error_pages_and_redirects(client, production_headers, path, 
 
     assert response.status_code == status
     assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_headers_on_a_403_page(production_headers):
+    """A refused CSRF token: the styled 403 page."""
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(
+        "/en/comptes/login/", {"login": "a@example.org", "password": "x"}, secure=True
+    )
+
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="tests.security.crash_urls")
+def test_headers_on_the_500_page(production_headers):
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/en/crash/", secure=True)
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_headers_on_a_csv_download(organiser_client, production_headers):
+    call = CallFactory()
+
+    response = organiser_client.get(
+        f"/en/gestion/appels/{call.slug}/candidatures/export.csv", secure=True
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_headers_on_a_static_file(client, settings, production_headers, tmp_path):
+    """Served by WhiteNoise before the CSP middleware: its own strict policy
+    (an SVG opened on its own is a document that could run scripts)."""
+    settings.STATIC_ROOT = tmp_path
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+    response = client.get("/static/img/favicon.svg", secure=True)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    assert response["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+    )
+    assert response["Strict-Transport-Security"] == (
+        "max-age=31536000; includeSubDomains; preload"
+    )
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -3,10 +3,6 @@ quickly in JSON (never unlimited, never 500), pages keep working, /healthz
 says 503 without internal addresses, and everything resumes when Redis
 returns, without a restart. A hung Redis (accepts, never answers) too."""
 
-import shutil
-import socket
-import subprocess
-import threading
 import time
 
 import pytest
@@ -14,7 +10,7 @@ from django.core.cache import caches
 
 from datasets.access.services import issue_api_key
 from portal import cache as portal_cache
-from portal.devstack import redis_server_binary
+from tests.fault_servers import HungRedis, OwnRedis, point_cache_at
 
 URL = "/api/v1/readings/"
 ONE_DAY_15MIN = {
@@ -26,80 +22,11 @@ ONE_DAY_15MIN = {
 }
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _binary():
-    system = shutil.which("redis-server") or "/usr/bin/redis-server"
-    if shutil.os.path.exists(system):
-        return system
-    return str(redis_server_binary())
-
-
-class OwnRedis:
-    def __init__(self):
-        self.port = _free_port()
-        self.process = None
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                _binary(),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), 0.2) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the test's Redis did not start")
-
-    def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(5)
-            self.process = None
-
-
-def _point_at(settings, url):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.cache.ResilientRedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "test-outage",
-            "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.5},
-        }
-    }
-    settings.REDIS_URL = url
-    portal_cache.reset_breakers()
-
-
 @pytest.fixture
 def own_redis(settings):
     redis = OwnRedis()
     redis.start()
-    _point_at(settings, redis.url)
+    point_cache_at(settings, redis.url)
     yield redis
     redis.stop()
     portal_cache.reset_breakers()
@@ -158,41 +85,11 @@ def test_redis_stopped_then_back(client, grant, holder, own_redis):
     assert client.get("/healthz").status_code == 200
 
 
-class HungRedis:
-    """Accepts connections and never answers."""
-
-    def __init__(self):
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen(64)
-        self.port = self.server.getsockname()[1]
-        self.held = []
-        self.running = True
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        self.server.settimeout(0.1)
-        while self.running:
-            try:
-                conn, _addr = self.server.accept()
-            except OSError:
-                continue
-            self.held.append(conn)
-
-    def close(self):
-        self.running = False
-        self.thread.join(2)
-        for conn in self.held:
-            conn.close()
-        self.server.close()
-
-
 def test_hung_redis_answers_503_within_a_second(client, grant, holder, settings):
     _key, token = issue_api_key(grant, name="prod", actor=holder)
     hung = HungRedis()
     try:
-        _point_at(settings, f"redis://127.0.0.1:{hung.port}/0")
+        point_cache_at(settings, f"redis://127.0.0.1:{hung.port}/0")
         response, seconds = _keyed(client, token)
         assert response.status_code == 503
         assert response.json()["code"] == "limits_unavailable"

@@ -480,7 +480,7 @@ def complete(call, **changes):
         ({"title": ""}, [("title", "Le titre du projet manque.")]),
         (
             {"summary": "x" * 501},
-            [("summary", "Le résumé fait 501 caractères ; la limite est de 500.")],
+            [("summary", "Le résumé fait 501 caractères\u202f; la limite est de 500.")],
         ),
         ({"themes": []}, [("themes", "Choisissez au moins une thématique.")]),
         ({"target_users": ""}, [("target_users", "Les utilisateurs cibles manquent.")]),
@@ -537,9 +537,12 @@ def test_completeness_of_related_rows_and_questions(call):
     assert [(n, str(m)) for n, m in completeness_problems(application)] == [
         (
             f"dataset_{row.dataset_id}_purpose",
-            "Dites ce que vous ferez du jeu de données « Flux piétons ».",
+            "Dites ce que vous ferez du jeu de données «\u00a0Flux piétons\u00a0».",
         ),
-        (f"extra_{question.pk}", "Répondez à la question « Votre quartier ? »."),
+        (
+            f"extra_{question.pk}",
+            "Répondez à la question «\u00a0Votre quartier ?\u00a0».",
+        ),
         ("pitch_deck", "Joignez la présentation du projet (PDF)."),
     ]
     row.delete()
@@ -959,7 +962,9 @@ def test_edit_conflict_message_reads_words_not_codes(client, application):
     conflicts = second.json()["conflicts"]
     assert second.status_code == 409
     assert conflicts["themes"]["theirs"] == ["energy", "mobility"]
-    assert "« Gestion de l’énergie, Mobilité »" in conflicts["themes"]["message"]
+    assert (
+        "«\u00a0Gestion de l’énergie, Mobilité\u00a0»" in conflicts["themes"]["message"]
+    )
     granularity = conflicts[f"dataset_{walk.pk}_granularity"]
     assert granularity["theirs"] == "day"
-    assert "« Journalière »" in granularity["message"]
+    assert "«\u00a0Journalière\u00a0»" in granularity["message"]

@@ -61,9 +61,10 @@ def test_submit_summary_over_500_characters_is_reported(db):
     application = make_complete_application(summary="x" * 501)
     with pytest.raises(Exception) as excinfo:
         submit_application(application, actor=application.created_by)
-    assert ("summary", "Le résumé fait 501 caractères ; la limite est de 500.") in [
-        (name, str(message)) for name, message in excinfo.value.missing
-    ]
+    assert (
+        "summary",
+        "Le résumé fait 501 caractères\u202f; la limite est de 500.",
+    ) in [(name, str(message)) for name, message in excinfo.value.missing]
 
 
 def test_submit_complete_freezes_content_with_its_fingerprint(

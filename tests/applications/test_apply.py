@@ -169,7 +169,9 @@ def test_edit_plain_post_saves_without_javascript(client, user):
     )
 
 
-def test_edit_plain_post_invalid_siret_is_reported_and_other_fields_saved(client, user):
+def test_edit_plain_post_invalid_siret_is_reported_and_other_fields_saved(
+    client, user
+):
     application = ApplicationFactory(created_by=user, title="")
     client.force_login(user)
 

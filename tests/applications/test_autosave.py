@@ -141,7 +141,9 @@ def test_autosave_token_of_a_removed_member_is_refused(client, db):
     assert application.title == "Avant"
 
 
-def test_autosave_two_members_same_field_second_is_told_and_loses_nothing(client, db):
+def test_autosave_two_members_same_field_second_is_told_and_loses_nothing(
+    client, db
+):
     application = ApplicationFactory(title="Départ")
     lead = application.created_by
     member = TeamMemberFactory(application=application).user
@@ -297,7 +299,9 @@ def test_autosave_after_the_deadline_is_refused(client, user):
 
 
 def test_autosave_submitted_application_can_still_be_edited(client, user):
-    application = ApplicationFactory(created_by=user, state=ApplicationState.SUBMITTED)
+    application = ApplicationFactory(
+        created_by=user, state=ApplicationState.SUBMITTED
+    )
     client.force_login(user)
 
     response = autosave(client, application, {"title": "Corrigé"}, version=1)
@@ -332,7 +336,9 @@ def test_autosave_malformed_body_is_400(client, user):
     assert response.status_code == 400
 
 
-def test_edit_plain_post_after_session_expiry_saves_and_asks_to_log_in(client, user):
+def test_edit_plain_post_after_session_expiry_saves_and_asks_to_log_in(
+    client, user
+):
     application = ApplicationFactory(created_by=user, title="Avant")
     token = make_draft_token(application, user)
 

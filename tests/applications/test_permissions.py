@@ -199,7 +199,9 @@ def test_attachment_of_another_application_is_404_even_for_a_member(client, db):
     client.force_login(mine.created_by)
 
     response = client.get(
-        reverse("applications:attachment_download", args=[mine.reference, theirs.pk])
+        reverse(
+            "applications:attachment_download", args=[mine.reference, theirs.pk]
+        )
     )
 
     assert response.status_code == 404

@@ -35,7 +35,9 @@ def test_change_state_allowed_transition_saves_and_audits(db, before, after):
 
 
 @pytest.mark.parametrize(("before", "after"), REFUSED)
-def test_change_state_refused_transition_raises_and_changes_nothing(db, before, after):
+def test_change_state_refused_transition_raises_and_changes_nothing(
+    db, before, after
+):
     application = ApplicationFactory(state=before)
 
     with pytest.raises(ApplicationStateError):

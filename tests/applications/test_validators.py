@@ -48,9 +48,9 @@ def test_validate_pdf_upload_accepts_a_real_pdf_and_returns_its_sha256():
     data = pdf_bytes()
     upload = SimpleUploadedFile("deck.pdf", data, content_type="application/pdf")
 
-    assert (
-        validate_pdf_upload(upload, max_bytes=10**6) == hashlib.sha256(data).hexdigest()
-    )
+    assert validate_pdf_upload(upload, max_bytes=10**6) == hashlib.sha256(
+        data
+    ).hexdigest()
     assert upload.tell() == 0
 
 

@@ -114,7 +114,7 @@ def test_submit_deadline_is_enforced_to_the_second(client, user, moment, accepte
     else:
         assert response.status_code == 409
         html = response.content.decode()
-        assert "The call closed on March 20, 2026, noon (Paris time)." in html
+        assert "The call closed on 20 March 2026, 12:00 (Paris time)." in html
         assert Submission.objects.count() == 0
         assert application.state == ApplicationState.DRAFT
 
@@ -403,7 +403,7 @@ def test_submit_page_after_the_deadline_lists_nothing_to_complete(client, user):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The call closed on March 20, 2026, noon (Paris time)." in html
+    assert "The call closed on 20 March 2026, 12:00 (Paris time)." in html
     assert 'id="missing"' not in html
     assert "Complete the application" not in html
     assert '<form method="post">' not in html

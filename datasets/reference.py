@@ -125,8 +125,8 @@ COMMON_EXPLANATIONS = {
     },
     "access": {
         "fr": "Données ouvertes sous Licence Ouverte 2.0 : agrégats horaires et "
-        "journaliers pour tous, sans clé ; pas de 15 minutes pour les projets "
-        "qui ont signé la charte des données.",
+        "journaliers pour tous, sans clé ; valeurs au quart d'heure (intervalle "
+        "de 15 minutes) pour les projets qui ont signé la charte des données.",
         "en": "Open data under the Licence Ouverte 2.0: hourly and daily "
         "aggregates for everyone, without a key; 15-minute steps for projects "
         "that signed the data charter.",
@@ -653,12 +653,23 @@ def format_duration(days, language=None):
     return f"{days} day" if days == 1 else f"{days} days"
 
 
+# Two French slips of the taxonomy, corrected where people read them: the
+# agreement of "mises", and "Retenu" (which reads as "selected") for "Retained".
+FRENCH_NAME_FIXES = {
+    "Données mise à la disposition de tiers": "Données mises à la disposition de tiers",
+    "Retenu {{duration}}": "Conservées {{duration}}",
+}
+
+
 def dtpr_element_name(element_id, *, language=None, retention_days=None):
     """The element's name in the language (the id itself when unknown)."""
     entry = DTPR_ELEMENTS.get(element_id)
     if entry is None:
         return element_id
-    name = entry[1] if _language(language) == "fr" else entry[2]
+    if _language(language) == "fr":
+        name = FRENCH_NAME_FIXES.get(entry[1], entry[1])
+    else:
+        name = entry[2]
     if "{{duration}}" in name:
         name = name.replace(
             "{{duration}}", format_duration(retention_days or 0, language)

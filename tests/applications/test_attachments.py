@@ -75,7 +75,7 @@ def test_upload_over_the_per_file_limit_is_refused(client, user):
 
     response = upload(client, application, big)
 
-    assert "the limit is 1.0 MB per file" in response.content.decode()
+    assert "the limit is 1.0\u00a0MB per file" in response.content.decode()
     assert Attachment.objects.count() == 0
 
 
@@ -89,7 +89,7 @@ def test_upload_over_the_per_application_limit_is_refused(client, user):
 
     response = upload(client, application, half, kind="other", name="b.pdf")
 
-    assert "may weigh 1 MB in all" in response.content.decode()
+    assert "may weigh 1.0\u00a0MB in all" in response.content.decode()
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["a.pdf"]
 
 

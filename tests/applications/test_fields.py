@@ -375,8 +375,8 @@ def test_frozen_content_is_the_same_with_prefetched_rows(application):
                 },
                 {"name": "lettre.pdf", "size": 2048, "pitch_deck": False},
             ],
-            "deck.pdf (19,4\xa0Kio) · présentation du projet · SHA-256 f00d\n"
-            "lettre.pdf (2,0\xa0Kio)",
+            "deck.pdf (19,4\xa0Ko) · présentation du projet · SHA-256 f00d\n"
+            "lettre.pdf (2,0\xa0Ko)",
         ),
         (
             "team",
@@ -639,7 +639,7 @@ def test_receipt_pdf_reads_labels_never_codes(client, application):
     )
     assert "Avez-vous déjà testé le service dans le quartier ? Non" in flat
     assert "Taille de l’équipe Moins de cinq personnes" in flat
-    assert "pitch-livraisons.pdf (19,4 Kio) · présentation du projet" in flat
+    assert "pitch-livraisons.pdf (19,4 Ko) · présentation du projet" in flat
     assert "Maturité Prototype" in flat
     assert "Type de porteur Start-up" in flat
     assert "Thématiques Mobilité, Occupation du stationnement" in flat
@@ -675,7 +675,7 @@ def test_receipt_pdf_of_an_old_snapshot_reads_labels(client, application):
     assert "Ancien titre" in flat
     assert "Maturité Idée" in flat
     assert "Niveau sonore (Horaire) · Nuit" in flat
-    assert "ancien.pdf (19,4 Kio) · présentation du projet" in flat
+    assert "ancien.pdf (19,4 Ko) · présentation du projet" in flat
     assert "J’accepte la charte des données Non" in flat
     assert "Nom de la structure —" in flat
     assert "19913" not in flat
@@ -805,7 +805,7 @@ def test_csv_cells_are_words_not_codes(organiser_client, call, application):
     assert cells["Taille de l’équipe"] == "Moins de cinq personnes"
     assert cells["Budget prévu (euros)"] == "12500,5"
     assert cells["Pièces jointes"] == (
-        f"pitch-livraisons.pdf (19,4\xa0Kio) · présentation du projet · SHA-256 {SHA}"
+        f"pitch-livraisons.pdf (19,4\xa0Ko) · présentation du projet · SHA-256 {SHA}"
     )
     assert cells["J’accepte la charte des données"] == "Oui"
     assert cells["Motif d'irrecevabilité"] == "—"
@@ -873,7 +873,7 @@ def test_backoffice_page_reads_labels_for_the_submission_and_the_draft(
     )
     assert rows["Avez-vous déjà testé le service dans le quartier ?"] == "Non"
     assert rows["Pièces jointes"] == (
-        f"pitch-livraisons.pdf (19,4\xa0Kio) · présentation du projet · SHA-256 {SHA}"
+        f"pitch-livraisons.pdf (19,4\xa0Ko) · présentation du projet · SHA-256 {SHA}"
     )
     assert rows["Maturité"] == "Prototype"
     assert rows["Type de porteur"] == "Start-up"

@@ -41,7 +41,7 @@ def test_catalogue_lists_datasets_in_french(client, catalogue):
     for name in ["Flux piétons", "Niveaux sonores", "Occupation du stationnement"]:
         assert name in html
     assert "Licence Ouverte 2.0" in html
-    assert "Piétons entrants (persons)" in html
+    assert "Piétons entrants (personnes)" in html
     _no_inline_code(html)
 
 
@@ -75,7 +75,7 @@ def test_dataset_page_dtpr_sheet_in_french(client, catalogue):
         "Agrégé",
         "Dé-identifié",
         "Rétention",
-        "Retenu 5 ans",
+        "Conservées 5 ans",
         "capteurs@openbatignolles.paris",
         "aucune image ni aucun son",
     ]:

@@ -21,6 +21,7 @@ from portal.charts import chart, dataset
 from . import services
 from .enums import FeedbackStatus, IngestionStatus
 from .ingestion import REJECTION_REASONS
+from .ingestion.words import detail_in_words, error_in_words
 from .models import Feedback, IngestionRun
 
 PAGE_SIZE = 25
@@ -89,13 +90,22 @@ def run_detail(request, pk):
         )
     ]
     samples = [
-        {**sample, "label": REJECTION_REASONS.get(sample.get("reason"), "")}
+        {
+            **sample,
+            "label": REJECTION_REASONS.get(sample.get("reason"), ""),
+            "words": detail_in_words(sample.get("detail")),
+        }
         for sample in run.sample_errors
     ]
     return render(
         request,
         "datasets/backoffice/run_detail.html",
-        {"run": run, "reasons": reasons, "samples": samples},
+        {
+            "run": run,
+            "error": error_in_words(run.error),
+            "reasons": reasons,
+            "samples": samples,
+        },
     )
 
 

@@ -15,6 +15,8 @@ import datetime
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
+from portal.typography import french_typography
+
 LICENCE = "Licence Ouverte 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 ACCOUNTABLE = "Mairie du 17e arrondissement de Paris"
@@ -710,13 +712,16 @@ def dtpr_categories(sheet, *, language=None):
                 for element_id in getattr(sheet, key) or []
             ]
         texts = explanations.get(key) or {}
+        explanation = texts.get(language) or texts.get("fr", "")
+        if language == "fr" or not texts.get(language):
+            explanation = french_typography(explanation)
         categories.append(
             {
                 "key": key,
                 "category": category_id,
                 "name": name_fr if language == "fr" else name_en,
                 "elements": elements,
-                "explanation": texts.get(language) or texts.get("fr", ""),
+                "explanation": explanation,
             }
         )
     return categories

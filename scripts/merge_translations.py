@@ -9,36 +9,17 @@ non-breaking space (U+00A0) before a colon and inside « », a narrow one
 Usage: .venv/bin/python scripts/merge_translations.py
 """
 
-import re
+import sys
 from pathlib import Path
 
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from portal.typography import french_typography  # noqa: E402
+
 CATALOGUE = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
-
-
-NBSP = "\u00a0"
-NNBSP = "\u202f"
-SPACES = "[ \u00a0\u202f]"
-_RULES = [
-    (re.compile(SPACES + "+([;!?])"), NNBSP + r"\1"),
-    (re.compile(SPACES + "+:"), NBSP + ":"),
-    (re.compile("«" + SPACES + "*"), "«" + NBSP),
-    (re.compile(SPACES + "*»"), NBSP + "»"),
-]
-# A literal percent sign: "%%" in a python-format string, "%" elsewhere.
-_PERCENT_FORMAT = re.compile(SPACES + "+%%")
-_PERCENT_PLAIN = re.compile(SPACES + r"+%(?=[\s.,;)]|$)")
-
-
-def french_typography(text, *, python_format=False):
-    """``text`` with the non-breaking spaces of French typography."""
-    for pattern, replacement in _RULES:
-        text = pattern.sub(replacement, text)
-    if python_format:
-        return _PERCENT_FORMAT.sub(NNBSP + "%%", text)
-    return _PERCENT_PLAIN.sub(NNBSP + "%", text)
 
 
 def apply_typography(catalogue):

@@ -78,8 +78,13 @@ def test_dataset_page_dtpr_sheet_in_french(client, catalogue):
         "Conservées 5 ans",
         "capteurs@openbatignolles.paris",
         "aucune image ni aucun son",
+        # French typography on the sheet's explanations (held as data).
+        "capteur lui-même\u00a0: aucune image",
+        "sans clé\u202f; valeurs au quart d&#x27;heure (intervalle de 15 minutes)",
+        "Données mises à la disposition de tiers",
     ]:
         assert text in html, text
+    assert "Données mise à" not in html
     _no_inline_code(html)
 
 

@@ -1,7 +1,6 @@
 """French typography of the served catalogue: non-breaking spaces where French
 puts them, applied by scripts/merge_translations.py to every msgstr."""
 
-import importlib.util
 from pathlib import Path
 
 import polib
@@ -9,12 +8,9 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
+from portal.typography import french_typography
+
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location(
-    "merge_translations", ROOT / "scripts" / "merge_translations.py"
-)
-merge_translations = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(merge_translations)
 
 
 @pytest.mark.parametrize(
@@ -38,10 +34,7 @@ _spec.loader.exec_module(merge_translations)
     ],
 )
 def test_french_typography_puts_the_french_spaces(text, python_format, expected):
-    assert (
-        merge_translations.french_typography(text, python_format=python_format)
-        == expected
-    )
+    assert french_typography(text, python_format=python_format) == expected
 
 
 def test_served_catalogue_is_typeset():

@@ -7,8 +7,10 @@ shape becomes a translated sentence with the same values, and an unknown text
 is shown as it is.
 """
 
+import datetime
 import re
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from .service import INTERRUPTED_MESSAGE
@@ -102,3 +104,47 @@ def error_in_words(text):
 def detail_in_words(text):
     """A rejected record's stored detail as words in the active language."""
     return _in_words(text, _COMPILED_DETAILS)
+
+
+_SIMULATOR = re.compile(
+    r"simulator seed=(?P<seed>\S+) (?P<start>\S+) -> (?P<end>\S+)\Z"
+)
+_UPSTREAM = re.compile(r"upstream (?P<host>\S+) since (?P<since>\S+)\Z")
+_FILE = re.compile(r"file (?P<name>.+) \((?P<format>\w+)\)\Z")
+
+
+def _moment(iso):
+    try:
+        moment = datetime.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return formats.date_format(moment, "j N Y H:i")
+
+
+def source_in_words(text):
+    """A run's stored source description ("upstream host since …") in words."""
+    text = str(text or "")
+    match = _SIMULATOR.match(text)
+    if match:
+        return _("Simulator (seed %(seed)s), from %(start)s to %(end)s") % {
+            "seed": match["seed"],
+            "start": _moment(match["start"]),
+            "end": _moment(match["end"]),
+        }
+    match = _UPSTREAM.match(text)
+    if match:
+        if match["since"] == "start":
+            return _("%(host)s, from the beginning") % {"host": match["host"]}
+        return _("%(host)s, since %(since)s") % {
+            "host": match["host"],
+            "since": _moment(match["since"]),
+        }
+    match = _FILE.match(text)
+    if match:
+        return _("File %(name)s (%(format)s)") % {
+            "name": match["name"],
+            "format": match["format"].upper(),
+        }
+    return text

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from applications.jury.models import JuryMembership
 from datasets.enums import FeedbackStatus, IngestionSource, IngestionStatus
 from datasets.ingestion.service import INTERRUPTED_MESSAGE
-from datasets.ingestion.words import error_in_words
+from datasets.ingestion.words import error_in_words, source_in_words
 from datasets.models import Feedback, IngestionRun
 from portal.audit.models import AuditEvent
 from tests.applications.factories import CallFactory
@@ -239,3 +239,30 @@ def test_feedback_status_change_refuses_an_unknown_status(organiser_client):
     feedback.refresh_from_db()
     assert feedback.status == FeedbackStatus.NEW
     assert not AuditEvent.objects.filter(verb="feedback.status_changed").exists()
+
+
+@pytest.mark.parametrize(
+    ("stored", "french", "english"),
+    [
+        (
+            "simulator seed=42 2025-10-07T06:00:00+00:00 -> 2025-10-07T08:00:00+00:00",
+            "Simulateur (graine 42), du 7 oct. 2025 08:00 au 7 oct. 2025 10:00",
+            "Simulator (seed 42), from 7 Oct. 2025 08:00 to 7 Oct. 2025 10:00",
+        ),
+        (
+            "upstream capteurs.example since start",
+            "capteurs.example, depuis le début",
+            "capteurs.example, from the beginning",
+        ),
+        (
+            "file releves.csv (csv)",
+            "Fichier releves.csv (CSV)",
+            "File releves.csv (CSV)",
+        ),
+    ],
+)
+def test_run_source_reads_in_the_reader_language(stored, french, english):
+    with translation.override("fr"):
+        assert source_in_words(stored) == french
+    with translation.override("en"):
+        assert source_in_words(stored) == english

@@ -91,3 +91,13 @@ def test_an_unknown_code_is_spelled_out_never_dotted():
     event = AuditEvent(verb="grant.holder_notified", actor=None)
     with translation.override("fr"):
         assert event_sentence(event) == "Le portail\u00a0: grant, holder notified."
+
+
+def test_admin_list_shows_the_event_in_words():
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[AuditEvent]
+    event = AuditEvent(verb="call.published", actor=None)
+    with translation.override("fr"):
+        assert model_admin.in_words(event) == "Le portail a publié l’appel."
+    assert model_admin.list_display[:3] == ["created_at", "in_words", "verb"]

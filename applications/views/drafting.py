@@ -99,7 +99,7 @@ def _edit_context(request, application, form, *, user):
         "attachments": attachments,
         "file_questions": file_questions,
         "attachment_form": AttachmentForm(),
-        "used_mb": round(used / (1024 * 1024), 1),
+        "used_bytes": used,
         "closes_at": _paris(application.call.closes_at),
         "autosave_config": {
             "url": reverse(

@@ -246,3 +246,20 @@ def test_removing_an_attachment_asks_for_confirmation(client, user):
 
     assert 'data-confirm="Remove “deck.pdf” from the application?"' in html
     assert '<script src="/static/js/confirm.js" defer></script>' in html
+
+
+def test_form_says_the_space_used_as_the_file_list_does(client, user):
+    application = ApplicationFactory(created_by=user)
+    client.force_login(user)
+    padding = build_pdf({4: ("<< /Length %LEN% >>", b"0" * (1100 * 1024))})
+    upload(client, application, padding, kind="other", name="annexe.pdf")
+    size = Attachment.objects.get().size
+    shown = f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0Mo"
+
+    html = client.get(
+        f"/appels/candidatures/{application.reference}/modifier/"
+    ).content.decode()
+
+    # The same "1,1 Mo" in the summary of the limits and beside the file.
+    assert f"({shown} utilisés)" in html
+    assert f"({shown})" in html

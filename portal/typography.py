@@ -1,7 +1,8 @@
 """French typography: the non-breaking spaces French puts around punctuation.
 
 A non-breaking space (U+00A0) before a colon and inside « », a narrow one
-(U+202F) before ; ! ? and %. Applied to every French message of the catalogue
+(U+202F) before ; ! ? and %, and the typographic apostrophe (’) between
+letters. Applied to every French message of the catalogue
 by scripts/merge_translations.py, and to French texts the portal holds as data
 (the DTPR sheets' explanations) where they are shown.
 """
@@ -16,6 +17,7 @@ _RULES = [
     (re.compile(SPACES + "+:"), NBSP + ":"),
     (re.compile("«" + SPACES + "*"), "«" + NBSP),
     (re.compile(SPACES + "*»"), NBSP + "»"),
+    (re.compile("(?<=[A-Za-zÀ-ÿ])'(?=[A-Za-zÀ-ÿ])"), "’"),
 ]
 # A literal percent sign: "%%" in a python-format string, "%" elsewhere.
 _PERCENT_FORMAT = re.compile(SPACES + "+%%")

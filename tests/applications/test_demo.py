@@ -77,7 +77,7 @@ def test_seeded_email_templates_read_french_typography(seeded):
     assert template.subject_fr == "{reference}\u00a0: une pièce manque à votre dossier"
     assert template.body_fr == (
         "Il manque le support de présentation (PDF) de votre candidature "
-        "«\u00a0{title}\u00a0». Vous pouvez l'ajouter jusqu'à la date limite\u00a0: "
+        "«\u00a0{title}\u00a0». Vous pouvez l’ajouter jusqu’à la date limite\u00a0: "
         "{link}"
     )
     assert template.subject_en == "{reference}: a document is missing"

@@ -808,7 +808,7 @@ def test_csv_cells_are_words_not_codes(organiser_client, call, application):
         f"pitch-livraisons.pdf (19,4\xa0Ko) · présentation du projet · SHA-256 {SHA}"
     )
     assert cells["J’accepte la charte des données"] == "Oui"
-    assert cells["Motif d'irrecevabilité"] == "—"
+    assert cells["Motif d’irrecevabilité"] == "—"
     for code in ("15min", "hour", "startup", "prototype", "no", "small", "19913"):
         assert code not in row
 

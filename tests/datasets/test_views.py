@@ -80,7 +80,7 @@ def test_dataset_page_dtpr_sheet_in_french(client, catalogue):
         "aucune image ni aucun son",
         # French typography on the sheet's explanations (held as data).
         "capteur lui-même\u00a0: aucune image",
-        "sans clé\u202f; valeurs au quart d&#x27;heure (intervalle de 15 minutes)",
+        "sans clé\u202f; valeurs au quart d’heure (intervalle de 15 minutes)",
         "Données mises à la disposition de tiers",
     ]:
         assert text in html, text

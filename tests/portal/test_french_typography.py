@@ -1,6 +1,7 @@
 """French typography of the served catalogue: non-breaking spaces where French
 puts them, applied by scripts/merge_translations.py to every msgstr."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -28,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
         ("de %(count)s jurés", True, "de %(count)s jurés"),
         ("https://exemple.fr/?a=1", False, "https://exemple.fr/?a=1"),
         ("10:30", False, "10:30"),
+        ("Motif d'irrecevabilité", False, "Motif d’irrecevabilité"),
+        ("<a href='/x'>lien</a>", False, "<a href='/x'>lien</a>"),
         # Already typeset text is unchanged (the pass runs at every merge).
         ("Motif\u00a0: oui\u202f!", False, "Motif\u00a0: oui\u202f!"),
         ("suspendu\u00a0; l’équipe", False, "suspendu\u202f; l’équipe"),
@@ -63,5 +66,6 @@ def test_no_french_message_keeps_a_breaking_space_before_punctuation():
         for value in [entry.msgstr, *entry.msgstr_plural.values()]
         if any(f" {mark}" in value for mark in (":", ";", "!", "?", "»"))
         or "« " in value
+        or re.search("[A-Za-zÀ-ÿ]'[A-Za-zÀ-ÿ]", value)
     ]
     assert offending == []

@@ -196,7 +196,7 @@ def test_sensor_page_shows_sheet_values_and_quality(client, sensor_with_data):
     assert len(laeq["data"]) == 48
     quality = response.context["quality"]
     assert [day.received for day in quality] == [72]
-    assert "75 %" in html
+    assert "75&#8239;%" in html
     assert "72 / 96" in html
     _no_inline_code(html)
 

@@ -301,7 +301,7 @@ def _application_context(call, application, **forms):
         "team": list(application.team.all()),
         "requested": list(application.requested_datasets.all()),
         "attachments": list(application.attachments.all()),
-        "history": list(selectors.application_history(application)),
+        "history": selectors.application_history_in_words(application),
         "checks": selectors.admissibility_checks(application),
         "emails": list(application.emails.all()),
         "can_decide_admissibility": checkable and admissibility_open,

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from datasets.models import Dataset
 from portal.audit.models import AuditEvent
+from portal.typography import french_typography
 
 from .backoffice_forms import DEFAULT_GRID
 from .enums import (
@@ -625,6 +626,17 @@ EMAIL_TEMPLATES = [
     },
 ]
 
+
+def _typeset(template):
+    """The template with French typography on its French texts."""
+    return {
+        field: french_typography(value)
+        if field == "name" or field.endswith("_fr")
+        else value
+        for field, value in template.items()
+    }
+
+
 # A one-page PDF that pypdf reads; used when WeasyPrint cannot render.
 _FALLBACK_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -1113,7 +1125,7 @@ def seed_applications(*, accounts, days=21, stdout=None):
             created += new
         for template in EMAIL_TEMPLATES:
             EmailTemplate.objects.update_or_create(
-                slug=template["slug"], defaults=template
+                slug=template["slug"], defaults=_typeset(template)
             )
     if stdout is not None:
         total = Application.objects.filter(call__in=[wave_1, wave_2]).count()

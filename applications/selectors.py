@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from datasets.models import Dataset
 from portal.audit.models import AuditEvent
+from portal.audit.sentences import event_sentence
 
 from .enums import ApplicantType, ApplicationState, TeamRole, Theme
 from .filters import ApplicationFilter
@@ -185,6 +186,26 @@ def application_history(application):
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+def _state_label(value):
+    try:
+        return ApplicationState(value).label
+    except ValueError:
+        return value or ""
+
+
+def application_history_in_words(application):
+    """Return the application's audit events, oldest first, each with a
+    ``sentence`` (never an event code) and the ``state_before`` and
+    ``state_after`` labels of a change of state ("" when none)."""
+    events = list(application_history(application))
+    for event in events:
+        event.sentence = event_sentence(event)
+        before, after = event.before or {}, event.after or {}
+        event.state_before = _state_label(before.get("state"))
+        event.state_after = _state_label(after.get("state"))
+    return events
 
 
 def latest_submission(application):

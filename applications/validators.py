@@ -3,6 +3,7 @@
 import hashlib
 
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .pdf_safety import check_pdf_bytes, safe_pdf_name  # noqa: F401 (re-exported)
@@ -45,8 +46,9 @@ def validate_siret(value):
     )
 
 
-def _megabytes(limit_bytes):
-    return round(limit_bytes / (1024 * 1024), 1)
+def _size(size_bytes):
+    """A size as people read it everywhere on the portal ("10,5 Mo")."""
+    return filesizeformat(size_bytes)
 
 
 DEFAULT_MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -68,11 +70,11 @@ def validate_pdf_upload(uploaded_file, *, max_bytes=DEFAULT_MAX_PDF_BYTES):
     if size > max_bytes:
         raise ValidationError(
             _(
-                "The file weighs %(size)s MB; the limit is %(limit)s MB per file. "
+                "The file weighs %(size)s; the limit is %(limit)s per file. "
                 "Compress it or split it."
             ),
             code="too_large",
-            params={"size": _megabytes(size), "limit": _megabytes(max_bytes)},
+            params={"size": _size(size), "limit": _size(max_bytes)},
         )
     uploaded_file.seek(0)
     data = uploaded_file.read(max_bytes + 1)
@@ -80,11 +82,11 @@ def validate_pdf_upload(uploaded_file, *, max_bytes=DEFAULT_MAX_PDF_BYTES):
     if len(data) > max_bytes:
         raise ValidationError(
             _(
-                "The file weighs %(size)s MB; the limit is %(limit)s MB per file. "
+                "The file weighs %(size)s; the limit is %(limit)s per file. "
                 "Compress it or split it."
             ),
             code="too_large",
-            params={"size": _megabytes(len(data)), "limit": _megabytes(max_bytes)},
+            params={"size": _size(len(data)), "limit": _size(max_bytes)},
         )
     check_pdf_bytes(data)
     return hashlib.sha256(data).hexdigest()

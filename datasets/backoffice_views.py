@@ -21,6 +21,7 @@ from portal.charts import chart, dataset
 from . import services
 from .enums import FeedbackStatus, IngestionStatus
 from .ingestion import REJECTION_REASONS
+from .ingestion.words import detail_in_words, error_in_words, source_in_words
 from .models import Feedback, IngestionRun
 
 PAGE_SIZE = 25
@@ -64,6 +65,9 @@ def run_list(request):
     if status in IngestionStatus.values:
         runs = runs.filter(status=status)
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for run in page.object_list:
+        run.detail_words = source_in_words(run.detail)
     recent = list(IngestionRun.objects.only(*RUN_LIST_FIELDS)[:CHART_RUNS])
     return render(
         request,
@@ -89,13 +93,23 @@ def run_detail(request, pk):
         )
     ]
     samples = [
-        {**sample, "label": REJECTION_REASONS.get(sample.get("reason"), "")}
+        {
+            **sample,
+            "label": REJECTION_REASONS.get(sample.get("reason"), ""),
+            "words": detail_in_words(sample.get("detail")),
+        }
         for sample in run.sample_errors
     ]
     return render(
         request,
         "datasets/backoffice/run_detail.html",
-        {"run": run, "reasons": reasons, "samples": samples},
+        {
+            "run": run,
+            "error": error_in_words(run.error),
+            "source": source_in_words(run.detail),
+            "reasons": reasons,
+            "samples": samples,
+        },
     )
 
 

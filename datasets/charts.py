@@ -27,13 +27,13 @@ def series_chart(metrics, keys, labels, values, *, title):
     """
     drawn = charted_metrics(metrics)
     kind = "bar" if drawn and drawn[0].default_aggregation == "sum" else "line"
-    unit = drawn[0].unit if drawn else ""
+    unit = drawn[0].unit_display if drawn else ""
     return chart(
         kind,
         labels,
         [
             dataset(
-                f"{metric.name} ({metric.unit})",
+                f"{metric.name} ({metric.unit_display})",
                 [_rounded(values[metric.id].get(key)) for key in keys],
                 span_gaps=False,
             )
@@ -41,7 +41,7 @@ def series_chart(metrics, keys, labels, values, *, title):
         ],
         title=title,
         unit=unit,
-        begin_at_zero=unit not in {"dB(A)"},
+        begin_at_zero=unit != "dB(A)",
     )
 
 

@@ -133,6 +133,16 @@ class Dataset(TranslatedNameMixin, models.Model):
         return self.translated("description")
 
 
+# Units as people read them; the stored unit is the API's machine value
+# ("persons"), symbols (%, W, kWh, dB(A)) read the same in both languages.
+UNIT_LABELS = {
+    "persons": _("persons"),
+    "vehicles": _("vehicles"),
+    "places": _("places"),
+    "events": _("events"),
+}
+
+
 class Metric(TranslatedNameMixin, models.Model):
     """One measured quantity of a dataset, with its unit and physical range."""
 
@@ -186,6 +196,11 @@ class Metric(TranslatedNameMixin, models.Model):
 
     def __str__(self):
         return f"{self.dataset.slug}/{self.slug}"
+
+    @property
+    def unit_display(self):
+        """The unit in the reader's language ("personnes"); symbols as is."""
+        return str(UNIT_LABELS.get(self.unit, self.unit))
 
     @property
     def is_decibel(self):

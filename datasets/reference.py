@@ -16,6 +16,8 @@ import datetime
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
+from portal.typography import french_typography
+
 LICENCE = "Licence Ouverte 2.0"
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 ACCOUNTABLE = "Mairie du 17e arrondissement de Paris"
@@ -126,8 +128,8 @@ COMMON_EXPLANATIONS = {
     },
     "access": {
         "fr": "Données ouvertes sous Licence Ouverte 2.0 : agrégats horaires et "
-        "journaliers pour tous, sans clé ; pas de 15 minutes pour les projets "
-        "qui ont signé la charte des données.",
+        "journaliers pour tous, sans clé ; valeurs au quart d'heure (intervalle "
+        "de 15 minutes) pour les projets qui ont signé la charte des données.",
         "en": "Open data under the Licence Ouverte 2.0: hourly and daily "
         "aggregates for everyone, without a key; 15-minute steps for projects "
         "that signed the data charter.",
@@ -780,12 +782,23 @@ def format_duration(days, language=None):
     return f"{days} day" if days == 1 else f"{days} days"
 
 
+# Two French slips of the taxonomy, corrected where people read them: the
+# agreement of "mises", and "Retenu" (which reads as "selected") for "Retained".
+FRENCH_NAME_FIXES = {
+    "Données mise à la disposition de tiers": "Données mises à la disposition de tiers",
+    "Retenu {{duration}}": "Conservées {{duration}}",
+}
+
+
 def dtpr_element_name(element_id, *, language=None, retention_days=None):
     """The element's name in the language (the id itself when unknown)."""
     entry = DTPR_ELEMENTS.get(element_id)
     if entry is None:
         return element_id
-    name = entry[1] if _language(language) == "fr" else entry[2]
+    if _language(language) == "fr":
+        name = FRENCH_NAME_FIXES.get(entry[1], entry[1])
+    else:
+        name = entry[2]
     if "{{duration}}" in name:
         name = name.replace(
             "{{duration}}", format_duration(retention_days or 0, language)
@@ -826,13 +839,16 @@ def dtpr_categories(sheet, *, language=None):
                 for element_id in getattr(sheet, key) or []
             ]
         texts = explanations.get(key) or {}
+        explanation = texts.get(language) or texts.get("fr", "")
+        if language == "fr" or not texts.get(language):
+            explanation = french_typography(explanation)
         categories.append(
             {
                 "key": key,
                 "category": category_id,
                 "name": name_fr if language == "fr" else name_en,
                 "elements": elements,
-                "explanation": texts.get(language) or texts.get("fr", ""),
+                "explanation": explanation,
             }
         )
     return categories

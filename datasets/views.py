@@ -60,7 +60,7 @@ def dataset_detail(request, slug):
     today = _paris_today()
     # The 7 complete days before today.
     days = [today - timedelta(days=offset) for offset in range(7, 0, -1)]
-    labels = [formats.date_format(day, "D j b") for day in days]
+    labels = [formats.date_format(day, "D j N") for day in days]
     values = selectors.daily_values_for_dataset(dataset, metrics, days=days)
     chart = charts.series_chart(
         metrics,

@@ -4,7 +4,7 @@ event codes), and the history of one workshop for its back-office page."""
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from portal.audit.models import AuditEvent
 
@@ -19,8 +19,10 @@ SENTENCES = {
     "workshop.cancelled": gettext_lazy(
         "%(actor)s cancelled the workshop; everyone registered was told."
     ),
-    "workshop.projects_invited": gettext_lazy(
-        "%(actor)s invited %(count)s project team(s)."
+    "workshop.projects_invited": ngettext_lazy(
+        "%(actor)s invited %(count)s project team.",
+        "%(actor)s invited %(count)s project teams.",
+        "count",
     ),
     "workshop.registered": gettext_lazy("%(person)s registered (seat confirmed)."),
     "workshop.waitlisted": gettext_lazy("%(person)s joined the waiting list."),
@@ -58,7 +60,7 @@ def sentence(event, *, person=""):
         for name in data.get("changed", [])
     )
     answer = (event.after or {}).get("answer", "")
-    return str(template) % {
+    return template % {
         "actor": actor,
         "person": person or _("someone"),
         "sequence": data.get("sequence", ""),

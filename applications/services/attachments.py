@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import record_event
@@ -48,14 +49,14 @@ def add_attachment(
         if used + uploaded_file.size > limit:
             raise ValidationError(
                 _(
-                    "The attachments of an application may weigh %(limit)s MB "
-                    "in all; %(used)s MB are already used. Remove a file or "
+                    "The attachments of an application may weigh %(limit)s "
+                    "in all; %(used)s are already used. Remove a file or "
                     "compress this one."
                 ),
                 code="total_too_large",
                 params={
-                    "limit": call.max_total_attachments_mb,
-                    "used": round(used / MEGABYTE, 1),
+                    "limit": filesizeformat(limit),
+                    "used": filesizeformat(used),
                 },
             )
         for item in replaced:

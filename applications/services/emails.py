@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.audit.services import record_event
 from portal.outbox.enums import EmailKind
-from portal.outbox.services import queue_email
+from portal.outbox.services import one_line, queue_email
 
 from ..enums import ApplicationState, EmailStatus
 from ..models import EmailTemplate, SentEmail, Submission
@@ -293,7 +293,7 @@ def queue_team_emails(applications, template, *, actor, batch=""):
 def _render(prefix, context):
     subject = render_to_string(f"email/{prefix}_subject.txt", context)
     body = render_to_string(f"email/{prefix}_body.txt", context)
-    return " ".join(subject.split()), body
+    return one_line(subject), body
 
 
 def queue_invitation_email(invitation):

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.audit.sentences import event_sentence
+
 from ..enums import APPLICATION_TRANSITIONS, ApplicationState, QuestionKind
 from ..forms import AttachmentForm, InvitationForm
 from ..models import Attachment, TeamInvitation, TeamMember
@@ -124,7 +126,7 @@ def application_detail(request, reference):
     now = timezone.now()
     events = list(application_timeline(application))
     for event in events:
-        event.label = EVENT_LABELS.get(event.verb, event.verb)
+        event.label = EVENT_LABELS.get(event.verb) or event_sentence(event)
     submissions = list(application.submissions.order_by("-number"))
     editable = (
         can_edit_application(user, application) and now < application.call.closes_at

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.permissions import has_verified_email
@@ -98,7 +99,7 @@ def _edit_context(request, application, form, *, user):
         "attachments": attachments,
         "file_questions": file_questions,
         "attachment_form": AttachmentForm(),
-        "used_mb": round(used / (1024 * 1024), 1),
+        "used_bytes": used,
         "closes_at": _paris(application.call.closes_at),
         "autosave_config": {
             "url": reverse(
@@ -118,10 +119,9 @@ def _edit_context(request, application, form, *, user):
                     "Not saved: no connection. Your text is kept in this browser "
                     "and will be sent again."
                 ),
-                "conflict": _(
-                    "Someone in your team changed %(count)s field(s) at the same "
-                    "time. Your text is kept; see the fields marked below."
-                ),
+                # The page picks the form by the count (French: 1 is singular).
+                "conflict_one": _autosave_conflict_text(1),
+                "conflict": _autosave_conflict_text(2),
                 "session": _(
                     "Your text is saved, but your session has expired: log in "
                     "again to continue."
@@ -309,3 +309,13 @@ def autosave(request, reference):
         "session_expired": session_expired,
     }
     return JsonResponse(body, status=409 if result.conflicts else 200)
+
+
+def _autosave_conflict_text(count):
+    return ngettext(
+        "Someone in your team changed %(count)s field at the same time. Your "
+        "text is kept; see the field marked below.",
+        "Someone in your team changed %(count)s fields at the same time. Your "
+        "text is kept; see the fields marked below.",
+        count,
+    )

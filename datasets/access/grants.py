@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from datasets.rollups import paris_midnight
 from portal.audit.services import record_event
 from portal.outbox.enums import EmailKind
-from portal.outbox.services import queue_email
+from portal.outbox.services import one_line, queue_email
 
 from . import keys
 from .enums import EXPIRY_REMINDER_DAYS, GrantEmail
@@ -194,7 +194,7 @@ def queue_key_email(key, event, *, once="", **extra):
             key=f"api-key:{key.pk}:{event}:{once}:{person.pk}",
             kind=EmailKind.API_KEY,
             to=person.email,
-            subject=" ".join(subject.split()),
+            subject=one_line(subject),
             body=body,
             language=language,
             about=grant.project_name,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.outbox.enums import EmailKind
-from portal.outbox.services import queue_email
+from portal.outbox.services import one_line, queue_email
 
 from .selectors import grant_email_recipients
 
@@ -41,7 +41,7 @@ def queue_key_emails(key, event, *, old_expires_at=None, new_key=None):
             key=f"api-key:{key.pk}:{event}:{person.pk}",
             kind=EmailKind.API_KEY,
             to=person.email,
-            subject=" ".join(subject.split()),
+            subject=one_line(subject),
             body=body,
             language=language,
             about=grant.project_name,

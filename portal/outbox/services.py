@@ -15,6 +15,7 @@ resent copy then carries the same Message-ID, so receivers can deduplicate.
 
 import hashlib
 import logging
+import re
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -50,6 +51,17 @@ SWEEP_BATCH = 500
 # The retention stated in the privacy notice: bodies of sent emails, one year.
 BODY_RETENTION = timedelta(days=365)
 ERROR_MAX_LENGTH = 2000
+
+_ASCII_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def one_line(text):
+    """``text`` on one line, runs of ASCII whitespace folded to one space.
+
+    ``str.split()`` would also fold the non-breaking spaces of French
+    typography (before « : » and inside « »); they stay.
+    """
+    return _ASCII_SPACES.sub(" ", str(text)).strip(" ")
 
 
 class OutboxError(Exception):
@@ -100,7 +112,9 @@ def queue_email(
         reply_to=str(reply_to or "").strip(),
         language=str(language or "")[:10],
         # A subject is one header line: newlines would be refused at send time.
-        subject=_shorten(" ".join(str(subject).split()), 300),
+        # Only ASCII whitespace folds: French typography's non-breaking spaces
+        # stay.
+        subject=_shorten(one_line(subject), 300),
         body=str(body),
         about=_shorten(str(about or ""), 200),
         state=EmailState.QUEUED,

@@ -207,7 +207,8 @@
     forget(done);
     var conflicts = Object.keys(body.conflicts || {}).length;
     if (conflicts) {
-      say(text.conflict.replace("%(count)s", conflicts), true);
+      var template = conflicts === 1 && text.conflict_one ? text.conflict_one : text.conflict;
+      say(template.replace("%(count)s", conflicts), true);
     } else if (body.session_expired) {
       say(text.session, true);
       var link = document.createElement("a");

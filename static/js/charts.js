@@ -15,6 +15,9 @@
   window.Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
   window.Chart.defaults.color = "#1e1e1e";
   window.Chart.defaults.animation = false;
+  // Numbers on axes and in tooltips as the page's language writes them
+  // ("10,5" in French), whatever the browser's own language.
+  window.Chart.defaults.locale = document.documentElement.lang || "fr";
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.getAttribute("data-chart"));
     if (!source) {

@@ -21,7 +21,7 @@
   function show(status) {
     if (bar) {
       bar.value = status.progress;
-      bar.textContent = status.progress + " %";
+      bar.textContent = status.progress + "\u202f%";
     }
     if (state) {
       state.textContent = status.state;

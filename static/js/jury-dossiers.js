@@ -22,8 +22,8 @@
         var bar = row.querySelector("[data-dossier-progress]");
         var percent = row.querySelector("[data-dossier-percent]");
         var state = row.querySelector("[data-dossier-state]");
-        if (bar) { bar.value = status.progress; bar.textContent = status.progress + " %"; }
-        if (percent) { percent.textContent = status.progress + " %"; }
+        if (bar) { bar.value = status.progress; bar.textContent = status.progress + "\u202f%"; }
+        if (percent) { percent.textContent = status.progress + "\u202f%"; }
         if (state) { state.textContent = status.state_label; }
         return status.finished;
       });

@@ -21,7 +21,7 @@
         var bar = row.querySelector("[data-run-progress]");
         var count = row.querySelector("[data-run-count]");
         var state = row.querySelector("[data-run-state]");
-        if (bar) { bar.value = status.progress; bar.textContent = status.progress + " %"; }
+        if (bar) { bar.value = status.progress; bar.textContent = status.progress + "\u202f%"; }
         if (count) { count.textContent = status.done + " / " + status.total; }
         if (state) { state.textContent = status.state_label; }
         return status.finished;

@@ -75,7 +75,7 @@ def test_upload_over_the_per_file_limit_is_refused(client, user):
 
     response = upload(client, application, big)
 
-    assert "the limit is 1.0 MB per file" in response.content.decode()
+    assert "the limit is 1.0\u00a0MB per file" in response.content.decode()
     assert Attachment.objects.count() == 0
 
 
@@ -89,7 +89,7 @@ def test_upload_over_the_per_application_limit_is_refused(client, user):
 
     response = upload(client, application, half, kind="other", name="b.pdf")
 
-    assert "may weigh 1 MB in all" in response.content.decode()
+    assert "may weigh 1.0\u00a0MB in all" in response.content.decode()
     assert list(Attachment.objects.values_list("original_name", flat=True)) == ["a.pdf"]
 
 
@@ -246,3 +246,20 @@ def test_removing_an_attachment_asks_for_confirmation(client, user):
 
     assert 'data-confirm="Remove “deck.pdf” from the application?"' in html
     assert '<script src="/static/js/confirm.js" defer></script>' in html
+
+
+def test_form_says_the_space_used_as_the_file_list_does(client, user):
+    application = ApplicationFactory(created_by=user)
+    client.force_login(user)
+    padding = build_pdf({4: ("<< /Length %LEN% >>", b"0" * (1100 * 1024))})
+    upload(client, application, padding, kind="other", name="annexe.pdf")
+    size = Attachment.objects.get().size
+    shown = f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0Mo"
+
+    html = client.get(
+        f"/appels/candidatures/{application.reference}/modifier/"
+    ).content.decode()
+
+    # The same "1,1 Mo" in the summary of the limits and beside the file.
+    assert f"({shown} utilisés)" in html
+    assert f"({shown})" in html

@@ -547,7 +547,14 @@ def test_application_detail_shows_content_checks_and_history(organiser_client, c
     content = response.content.decode()
     assert "Places de livraison libres" in content
     assert member.user.email in content
-    assert "application.admissible" in content
+    assert "application.admissible" not in content
+    history = response.context["history"]
+    assert [
+        (event.sentence, event.state_before, event.state_after) for event in history
+    ] == [
+        ("Le portail a déclaré la candidature recevable.", "Déposée", "Recevable"),
+    ]
+    assert "État\u00a0: Déposée → Recevable" in content
     checks = {c["key"]: c["passed"] for c in response.context["checks"]}
     assert checks == {
         "eligible_type": True,

@@ -71,6 +71,19 @@ def test_seed_applications_twice_gives_same_counts(seeded):
 
 
 @pytest.mark.django_db
+def test_seeded_email_templates_read_french_typography(seeded):
+    template = EmailTemplate.objects.get(slug="pieces-manquantes")
+    assert template.name == "Pièce manquante"
+    assert template.subject_fr == "{reference}\u00a0: une pièce manque à votre dossier"
+    assert template.body_fr == (
+        "Il manque le support de présentation (PDF) de votre candidature "
+        "«\u00a0{title}\u00a0». Vous pouvez l’ajouter jusqu’à la date limite\u00a0: "
+        "{link}"
+    )
+    assert template.subject_en == "{reference}: a document is missing"
+
+
+@pytest.mark.django_db
 def test_seed_applications_covers_every_state(seeded):
     states = set(Application.objects.values_list("state", flat=True))
     assert states == set(S.values)

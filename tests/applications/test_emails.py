@@ -38,7 +38,10 @@ def test_invitation_queued_once_in_the_outbox_and_sent_once(
         "fr",
         application.reference,
     )
-    assert row.subject == "Rejoignez l’équipe de la candidature « Bruit nocturne »"
+    assert (
+        row.subject
+        == "Rejoignez l’équipe de la candidature «\u00a0Bruit nocturne\u00a0»"
+    )
     assert link in row.body.splitlines()
     sent = SentEmail.objects.get()
     assert (sent.kind, sent.to, list(sent.deliveries.all())) == (
@@ -86,7 +89,7 @@ def test_decision_email_one_row_per_member_in_their_language(
     }
     assert {row.kind for row in rows.values()} == {"application_state"}
     assert rows[lead.email].subject == (
-        "[OpenBatignolles] Décision sur votre candidature AMI2-0007 : Retenue"
+        "[OpenBatignolles] Décision sur votre candidature AMI2-0007\u00a0: Retenue"
     )
     assert rows[english.email].subject == (
         "[OpenBatignolles] Decision on your application AMI2-0007: Retained"

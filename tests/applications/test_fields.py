@@ -375,8 +375,8 @@ def test_frozen_content_is_the_same_with_prefetched_rows(application):
                 },
                 {"name": "lettre.pdf", "size": 2048, "pitch_deck": False},
             ],
-            "deck.pdf (19,4\xa0Kio) · présentation du projet · SHA-256 f00d\n"
-            "lettre.pdf (2,0\xa0Kio)",
+            "deck.pdf (19,4\xa0Ko) · présentation du projet · SHA-256 f00d\n"
+            "lettre.pdf (2,0\xa0Ko)",
         ),
         (
             "team",
@@ -480,7 +480,7 @@ def complete(call, **changes):
         ({"title": ""}, [("title", "Le titre du projet manque.")]),
         (
             {"summary": "x" * 501},
-            [("summary", "Le résumé fait 501 caractères ; la limite est de 500.")],
+            [("summary", "Le résumé fait 501 caractères\u202f; la limite est de 500.")],
         ),
         ({"themes": []}, [("themes", "Choisissez au moins une thématique.")]),
         ({"target_users": ""}, [("target_users", "Les utilisateurs cibles manquent.")]),
@@ -537,9 +537,12 @@ def test_completeness_of_related_rows_and_questions(call):
     assert [(n, str(m)) for n, m in completeness_problems(application)] == [
         (
             f"dataset_{row.dataset_id}_purpose",
-            "Dites ce que vous ferez du jeu de données « Flux piétons ».",
+            "Dites ce que vous ferez du jeu de données «\u00a0Flux piétons\u00a0».",
         ),
-        (f"extra_{question.pk}", "Répondez à la question « Votre quartier ? »."),
+        (
+            f"extra_{question.pk}",
+            "Répondez à la question «\u00a0Votre quartier ?\u00a0».",
+        ),
         ("pitch_deck", "Joignez la présentation du projet (PDF)."),
     ]
     row.delete()
@@ -636,7 +639,7 @@ def test_receipt_pdf_reads_labels_never_codes(client, application):
     )
     assert "Avez-vous déjà testé le service dans le quartier ? Non" in flat
     assert "Taille de l’équipe Moins de cinq personnes" in flat
-    assert "pitch-livraisons.pdf (19,4 Kio) · présentation du projet" in flat
+    assert "pitch-livraisons.pdf (19,4 Ko) · présentation du projet" in flat
     assert "Maturité Prototype" in flat
     assert "Type de porteur Start-up" in flat
     assert "Thématiques Mobilité, Occupation du stationnement" in flat
@@ -672,7 +675,7 @@ def test_receipt_pdf_of_an_old_snapshot_reads_labels(client, application):
     assert "Ancien titre" in flat
     assert "Maturité Idée" in flat
     assert "Niveau sonore (Horaire) · Nuit" in flat
-    assert "ancien.pdf (19,4 Kio) · présentation du projet" in flat
+    assert "ancien.pdf (19,4 Ko) · présentation du projet" in flat
     assert "J’accepte la charte des données Non" in flat
     assert "Nom de la structure —" in flat
     assert "19913" not in flat
@@ -802,10 +805,10 @@ def test_csv_cells_are_words_not_codes(organiser_client, call, application):
     assert cells["Taille de l’équipe"] == "Moins de cinq personnes"
     assert cells["Budget prévu (euros)"] == "12500,5"
     assert cells["Pièces jointes"] == (
-        f"pitch-livraisons.pdf (19,4\xa0Kio) · présentation du projet · SHA-256 {SHA}"
+        f"pitch-livraisons.pdf (19,4\xa0Ko) · présentation du projet · SHA-256 {SHA}"
     )
     assert cells["J’accepte la charte des données"] == "Oui"
-    assert cells["Motif d'irrecevabilité"] == "—"
+    assert cells["Motif d’irrecevabilité"] == "—"
     for code in ("15min", "hour", "startup", "prototype", "no", "small", "19913"):
         assert code not in row
 
@@ -870,7 +873,7 @@ def test_backoffice_page_reads_labels_for_the_submission_and_the_draft(
     )
     assert rows["Avez-vous déjà testé le service dans le quartier ?"] == "Non"
     assert rows["Pièces jointes"] == (
-        f"pitch-livraisons.pdf (19,4\xa0Kio) · présentation du projet · SHA-256 {SHA}"
+        f"pitch-livraisons.pdf (19,4\xa0Ko) · présentation du projet · SHA-256 {SHA}"
     )
     assert rows["Maturité"] == "Prototype"
     assert rows["Type de porteur"] == "Start-up"
@@ -959,7 +962,9 @@ def test_edit_conflict_message_reads_words_not_codes(client, application):
     conflicts = second.json()["conflicts"]
     assert second.status_code == 409
     assert conflicts["themes"]["theirs"] == ["energy", "mobility"]
-    assert "« Gestion de l’énergie, Mobilité »" in conflicts["themes"]["message"]
+    assert (
+        "«\u00a0Gestion de l’énergie, Mobilité\u00a0»" in conflicts["themes"]["message"]
+    )
     granularity = conflicts[f"dataset_{walk.pk}_granularity"]
     assert granularity["theirs"] == "day"
-    assert "« Journalière »" in granularity["message"]
+    assert "«\u00a0Journalière\u00a0»" in granularity["message"]

@@ -61,9 +61,10 @@ def test_submit_summary_over_500_characters_is_reported(db):
     application = make_complete_application(summary="x" * 501)
     with pytest.raises(Exception) as excinfo:
         submit_application(application, actor=application.created_by)
-    assert ("summary", "Le résumé fait 501 caractères ; la limite est de 500.") in [
-        (name, str(message)) for name, message in excinfo.value.missing
-    ]
+    assert (
+        "summary",
+        "Le résumé fait 501 caractères\u202f; la limite est de 500.",
+    ) in [(name, str(message)) for name, message in excinfo.value.missing]
 
 
 def test_submit_complete_freezes_content_with_its_fingerprint(
@@ -113,7 +114,7 @@ def test_submit_deadline_is_enforced_to_the_second(client, user, moment, accepte
     else:
         assert response.status_code == 409
         html = response.content.decode()
-        assert "The call closed on March 20, 2026, noon (Paris time)." in html
+        assert "The call closed on 20 March 2026, 12:00 (Paris time)." in html
         assert Submission.objects.count() == 0
         assert application.state == ApplicationState.DRAFT
 
@@ -402,7 +403,7 @@ def test_submit_page_after_the_deadline_lists_nothing_to_complete(client, user):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The call closed on March 20, 2026, noon (Paris time)." in html
+    assert "The call closed on 20 March 2026, 12:00 (Paris time)." in html
     assert 'id="missing"' not in html
     assert "Complete the application" not in html
     assert '<form method="post">' not in html

@@ -109,8 +109,10 @@ def test_project_holder_applies_as_a_team_and_gets_a_receipt(portal, call, tmp_p
     )
     page.locator("#id_proposed_service").fill("Une carte des places libres.")
     page.locator("#id_target_users").fill("Livreurs, commerçants, habitants.")
-    page.get_by_label("J’ai besoin du jeu de données « Flux piétons »").check()
-    page.get_by_label("Ce que vous ferez de « Flux piétons »").fill(
+    page.get_by_label(
+        "J’ai besoin du jeu de données «\u00a0Flux piétons\u00a0»"
+    ).check()
+    page.get_by_label("Ce que vous ferez de «\u00a0Flux piétons\u00a0»").fill(
         "Compter les passages aux heures de livraison."
     )
     page.locator("#id_privacy_safeguards").fill("Agrégats seulement.")
@@ -139,7 +141,7 @@ def test_project_holder_applies_as_a_team_and_gets_a_receipt(portal, call, tmp_p
     page.get_by_role("button", name="Joindre").click()
     refusal = page.locator("#attachments .alert-error")
     refusal.wait_for()
-    assert refusal.inner_text().startswith("« plaquette.pdf » a été refusé")
+    assert refusal.inner_text().startswith("«\u00a0plaquette.pdf\u00a0» a été refusé")
     assert in_viewport(page, refusal)
 
     # The pitch deck is accepted.
@@ -148,7 +150,7 @@ def test_project_holder_applies_as_a_team_and_gets_a_receipt(portal, call, tmp_p
     page.get_by_role("button", name="Joindre").click()
     accepted = page.locator("#attachments .alert-success")
     accepted.wait_for()
-    assert accepted.inner_text() == "« pitch.pdf » est joint."
+    assert accepted.inner_text() == "«\u00a0pitch.pdf\u00a0» est joint."
     assert in_viewport(page, accepted)
 
     # A co-applicant is invited and accepts, in a browser of her own.

@@ -3,10 +3,12 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from applications.jury.models import JuryMembership
 from datasets.enums import FeedbackStatus, IngestionSource, IngestionStatus
+from datasets.ingestion.service import INTERRUPTED_MESSAGE
+from datasets.ingestion.words import error_in_words, source_in_words
 from datasets.models import Feedback, IngestionRun
 from portal.audit.models import AuditEvent
 from tests.applications.factories import CallFactory
@@ -102,7 +104,12 @@ def test_run_detail_lists_rejections_by_reason_and_samples(organiser_client):
         rejected=10,
         rejected_by_reason={"out_of_range": 3, "unknown_sensor": 7},
         sample_errors=[
-            {"position": 4, "reason": "unknown_sensor", "detail": "unknown 'X-1'"}
+            {"position": 4, "reason": "unknown_sensor", "detail": "unknown 'X-1'"},
+            {
+                "position": 9,
+                "reason": "out_of_range",
+                "detail": "laeq = 180 outside [20, 130]",
+            },
         ],
         error="HTTP 503 from upstream",
     )
@@ -116,9 +123,49 @@ def test_run_detail_lists_rejections_by_reason_and_samples(organiser_client):
         ("out_of_range", 3),
     ]
     page = response.content.decode()
-    assert "Unknown sensor" in page or "Capteur inconnu" in page
-    assert "unknown &#x27;X-1&#x27;" in page
-    assert "HTTP 503 from upstream" in page
+    assert "Capteur inconnu" in page
+    assert "unknown &#x27;X-1&#x27;" in page  # an unknown shape is shown as is
+    # Stored in technical English, read in French.
+    assert [sample["words"] for sample in response.context["samples"]] == [
+        "unknown 'X-1'",
+        "laeq = 180, hors de la plage 20 à 130.",
+    ]
+    assert response.context["error"] == (
+        "La plateforme de données a répondu par l’erreur HTTP 503."
+    )
+    assert "HTTP 503 from upstream" not in page
+
+
+@pytest.mark.parametrize(
+    ("stored", "french", "english"),
+    [
+        (
+            "upstream unreachable: timed out",
+            "La plateforme de données est injoignable (timed out).",
+            "The data platform could not be reached (timed out).",
+        ),
+        (
+            "UPSTREAM_SENSOR_API_URL is not set",
+            "L’adresse de la plateforme de données n’est pas configurée (réglage "
+            "UPSTREAM_SENSOR_API_URL).",
+            "The address of the data platform is not configured (setting "
+            "UPSTREAM_SENSOR_API_URL).",
+        ),
+        ("something new", "something new", "something new"),
+    ],
+)
+def test_run_errors_read_in_the_reader_language(stored, french, english):
+    with translation.override("fr"):
+        assert error_in_words(stored) == french
+    with translation.override("en"):
+        assert error_in_words(stored) == english
+
+
+def test_interrupted_run_reads_in_the_reader_language():
+    with translation.override("fr"):
+        stored = str(INTERRUPTED_MESSAGE)
+    with translation.override("en"):
+        assert error_in_words(stored).startswith("Interrupted: the run stopped")
 
 
 def test_run_detail_of_a_missing_run_is_404(organiser_client):
@@ -192,3 +239,30 @@ def test_feedback_status_change_refuses_an_unknown_status(organiser_client):
     feedback.refresh_from_db()
     assert feedback.status == FeedbackStatus.NEW
     assert not AuditEvent.objects.filter(verb="feedback.status_changed").exists()
+
+
+@pytest.mark.parametrize(
+    ("stored", "french", "english"),
+    [
+        (
+            "simulator seed=42 2025-10-07T06:00:00+00:00 -> 2025-10-07T08:00:00+00:00",
+            "Simulateur (graine 42), du 7 oct. 2025 08:00 au 7 oct. 2025 10:00",
+            "Simulator (seed 42), from 7 Oct. 2025 08:00 to 7 Oct. 2025 10:00",
+        ),
+        (
+            "upstream capteurs.example since start",
+            "capteurs.example, depuis le début",
+            "capteurs.example, from the beginning",
+        ),
+        (
+            "file releves.csv (csv)",
+            "Fichier releves.csv (CSV)",
+            "File releves.csv (CSV)",
+        ),
+    ],
+)
+def test_run_source_reads_in_the_reader_language(stored, french, english):
+    with translation.override("fr"):
+        assert source_in_words(stored) == french
+    with translation.override("en"):
+        assert source_in_words(stored) == english

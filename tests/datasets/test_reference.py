@@ -154,7 +154,9 @@ def test_dtpr_categories_speak_the_active_language():
         {"id": "sound_level_meter", "name": "Sonomètre"}
     ]
     assert english[2]["elements"][0]["name"] == "Sound Level Meter"
-    assert french[7]["elements"] == [{"id": "data_retained", "name": "Retenu 5 ans"}]
+    assert french[7]["elements"] == [
+        {"id": "data_retained", "name": "Conservées 5 ans"}
+    ]
     assert english[7]["elements"][0]["name"] == "Retained 5 years"
     assert english[4]["explanation"].startswith("Measurements are computed inside")
     assert french[0]["elements"][1]["name"] == "Mairie du 17e arrondissement de Paris"

@@ -41,7 +41,7 @@ def test_catalogue_lists_datasets_in_french(client, catalogue):
     for name in ["Flux piétons", "Niveaux sonores", "Occupation du stationnement"]:
         assert name in html
     assert "Licence Ouverte 2.0" in html
-    assert "Piétons entrants (persons)" in html
+    assert "Piétons entrants (personnes)" in html
     _no_inline_code(html)
 
 
@@ -75,11 +75,16 @@ def test_dataset_page_dtpr_sheet_in_french(client, catalogue):
         "Agrégé",
         "Dé-identifié",
         "Rétention",
-        "Retenu 5 ans",
+        "Conservées 5 ans",
         "capteurs@openbatignolles.paris",
         "aucune image ni aucun son",
+        # French typography on the sheet's explanations (held as data).
+        "capteur lui-même\u00a0: aucune image",
+        "sans clé\u202f; valeurs au quart d’heure (intervalle de 15 minutes)",
+        "Données mises à la disposition de tiers",
     ]:
         assert text in html, text
+    assert "Données mise à" not in html
     _no_inline_code(html)
 
 
@@ -174,7 +179,7 @@ def test_sensor_page_shows_sheet_values_and_quality(client, sensor_with_data):
     assert len(laeq["data"]) == 48
     quality = response.context["quality"]
     assert [day.received for day in quality] == [72]
-    assert "75 %" in html
+    assert "75&#8239;%" in html
     assert "72 / 96" in html
     _no_inline_code(html)
 

@@ -53,12 +53,12 @@ def test_signup_verification_email_speaks_as_the_portal_in_french(client):
         "nouvelle@example.org sur OpenBatignolles, le portail des données ouvertes "
         "du quartier des Batignolles.\n"
         "\n"
-        "Pour confirmer cette adresse, ouvrez ce lien :\n"
+        "Pour confirmer cette adresse, ouvrez ce lien\u00a0:\n"
         "\n"
         f"https://openbatignolles.paris/comptes/confirm-email/{key}/\n"
         "\n"
-        "Si vous n’êtes pas à l’origine de cette demande, ignorez ce courriel : rien "
-        "ne changera.\n"
+        "Si vous n’êtes pas à l’origine de cette demande, ignorez ce "
+        "courriel\u00a0: rien ne changera.\n"
         "\n"
         "L’équipe OpenBatignolles, Mairie du 17e\n"
         "https://openbatignolles.paris/"
@@ -135,11 +135,11 @@ def test_password_reset_email_links_to_the_public_site(client):
     assert message.body.startswith(
         "Bonjour,\n\nQuelqu’un, sans doute vous, a demandé à réinitialiser le mot de "
         "passe de votre compte OpenBatignolles. Pour choisir un nouveau mot de passe, "
-        "ouvrez ce lien :\n\nhttps://openbatignolles.paris/comptes/password/reset/key/"
+        "ouvrez ce lien\u00a0:\n\nhttps://openbatignolles.paris/comptes/password/reset/key/"
     )
     assert message.body.endswith(
-        "\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce courriel : "
-        "votre mot de passe reste le même.\n\n"
+        "\n\nSi vous n’êtes pas à l’origine de cette demande, ignorez ce "
+        "courriel\u00a0: votre mot de passe reste le même.\n\n"
         "L’équipe OpenBatignolles, Mairie du 17e\nhttps://openbatignolles.paris/"
     )
     assert "127.0.0.1" not in message.body
@@ -158,7 +158,7 @@ def test_password_reset_for_an_unknown_address_says_so(client):
         "mot de passe sur OpenBatignolles avec l’adresse inconnue@example.org. "
         "Aucun compte n’utilise cette adresse.\n"
         "\n"
-        "Si c’était vous, vous pouvez créer un compte ici :\n"
+        "Si c’était vous, vous pouvez créer un compte ici\u00a0:\n"
         "\n"
         "https://openbatignolles.paris/comptes/signup/\n"
         "\n"
@@ -186,7 +186,8 @@ def test_signup_with_a_taken_address_sends_the_reset_link(client):
     message = mail.outbox[0]
     assert message.subject == "[OpenBatignolles] Vous avez déjà un compte"
     assert (
-        "Si vous avez oublié votre mot de passe, choisissez-en un nouveau ici :\n\n"
+        "Si vous avez oublié votre mot de passe, choisissez-en un nouveau "
+        "ici\u00a0:\n\n"
         "https://openbatignolles.paris/comptes/password/reset/\n"
     ) in message.body
 

@@ -48,7 +48,7 @@ def test_missing_page_answers_the_styled_page_in_french(client):
     )
     assert (
         '<a href="mailto:contact@openbatignolles.paris">'
-        "Écrire à l’équipe : contact@openbatignolles.paris</a>"
+        "Écrire à l’équipe\u00a0: contact@openbatignolles.paris</a>"
     ) in html
     assert html.count("<h1") == 1
     assert '<main id="contenu"' in html

@@ -197,11 +197,11 @@ def test_agenda_in_english(client, waves):
     html = client.get("/en/agenda/").content.decode()
 
     assert items(html)[0] == [
-        "Dec. 25, 2026, 11:59 p.m. Deadline Second wave",
-        "Dec. 28, 2026 – Jan. 18, 2027 Review by the jury Second wave",
-        "Jan. 24, 2027 Results Second wave",
+        "25 December 2026, 23:59 Deadline Second wave",
+        "28 December 2026 – 18 January 2027 Review by the jury Second wave",
+        "24 January 2027 Results Second wave",
     ]
-    assert "Oct. 24, 2025 Results · 2 projects retained First call" in items(html)[1]
+    assert "24 October 2025 Results · 2 projects retained First call" in items(html)[1]
     assert (
         "February 2026 DemoDay: the projects present their results First call"
         in (items(html)[1])

@@ -219,7 +219,7 @@ def test_participation_figures_and_chart_tables(organiser_client):
     assert len(response.context["rate_chart"]["data"]["labels"]) == 1
     text = response.content.decode()
     assert 'id="participation-counts-chart"' in text
-    assert "25 %" in text
+    assert "25&#8239;%" in text
     assert "Brouillon" not in text
 
 

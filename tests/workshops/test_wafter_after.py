@@ -157,7 +157,7 @@ def test_material_too_large_is_refused(client, workshop, facilitator, monkeypatc
     response = _upload(client, workshop, blank_pdf())
 
     assert response.status_code == 400
-    assert "the limit is 0.0 MB per file" in response.content.decode()
+    assert "the limit is 100\u00a0bytes per file" in response.content.decode()
     assert Material.objects.count() == 0
 
 

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
 
 from applications.jury.calculations import mean, weighted_score
+from portal.audit.sentences import event_sentence
 
 from ..enums import SlotKind, WorkshopState
 from ..models import DemoDay, DemoDayResult, PitchScore, Slot, Workshop
@@ -178,4 +179,7 @@ def demoday_history(demoday, *, limit=30):
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
     )
-    return [(event, str(AUDIT_LABELS.get(event.verb, event.verb))) for event in events]
+    return [
+        (event, str(AUDIT_LABELS.get(event.verb) or event_sentence(event)))
+        for event in events
+    ]

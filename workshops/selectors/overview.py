@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from portal import charts
@@ -124,7 +124,7 @@ def participation(params, *, now=None):
 
 
 def _label(workshop):
-    day = timezone.localtime(workshop.starts_at, PARIS).strftime("%d/%m/%Y")
+    day = formats.date_format(timezone.localtime(workshop.starts_at, PARIS), "j N Y")
     return f"{day} · {workshop.display_title}"
 
 

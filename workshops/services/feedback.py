@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.services.emails import email_language
 from portal.audit.services import record_event
 from portal.outbox.enums import EmailKind
-from portal.outbox.services import queue_email
+from portal.outbox.services import one_line, queue_email
 
 from ..enums import RegistrationState, WorkshopState
 from ..models import FeedbackInvitation, FeedbackResponse, Registration
@@ -68,7 +68,7 @@ def invite_to_feedback(registration, *, now=None):
             key=feedback_key(registration),
             kind=EmailKind.FEEDBACK,
             to=user.email,
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + one_line(subject),
             body=body,
             language=language,
             about=workshop.slug,

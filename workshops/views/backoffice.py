@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.permissions import organiser_required
@@ -182,7 +183,12 @@ def workshop_invite(request, pk):
     else:
         messages.success(
             request,
-            _("%(count)s project team(s) invited.") % {"count": len(created)},
+            ngettext(
+                "%(count)s project team invited.",
+                "%(count)s project teams invited.",
+                len(created),
+            )
+            % {"count": len(created)},
         )
     return redirect("workshops_bo:workshop_edit", pk=pk)
 

@@ -158,10 +158,10 @@ def describe_problem(problem, instance):
         ) % {"k": f["k"], "jurors": f["jurors"]}
     if problem.code == solver.TOO_FEW_ELIGIBLE:
         return ngettext(
-            "Application %(reference)s « %(title)s » has only %(eligible)s eligible "
+            "Application %(reference)s “%(title)s” has only %(eligible)s eligible "
             "juror for %(k)s: add a juror or lower the number of jurors per "
             "application.",
-            "Application %(reference)s « %(title)s » has only %(eligible)s eligible "
+            "Application %(reference)s “%(title)s” has only %(eligible)s eligible "
             "jurors for %(k)s: add a juror or lower the number of jurors per "
             "application.",
             f["eligible"],
@@ -187,7 +187,7 @@ def describe_problem(problem, instance):
     if problem.code == solver.KEPT_CONFLICTED:
         return _(
             "%(juror)s has a conflict of interest with application %(reference)s "
-            "« %(title)s » but is kept on it (assigned by hand or already "
+            "“%(title)s” but is kept on it (assigned by hand or already "
             "scored): remove this assignment."
         ) % {
             "juror": _juror_name(instance.jurors[f["juror"]]),
@@ -195,7 +195,7 @@ def describe_problem(problem, instance):
         }
     if problem.code == solver.KEPT_EXCEEDS_K:
         return _(
-            "Application %(reference)s « %(title)s » already keeps %(kept)s jurors "
+            "Application %(reference)s “%(title)s” already keeps %(kept)s jurors "
             "(assigned by hand or already scored) for %(k)s: remove some or raise "
             "the number of jurors per application."
         ) % {
@@ -259,7 +259,7 @@ def start_assignment(call, *, actor):
             raise AssignmentError(
                 _(
                     "Jurors are assigned only during the admissibility check or "
-                    "the jury review; this call is at the phase « %(phase)s »."
+                    "the jury review; this call is at the phase “%(phase)s”."
                 )
                 % {"phase": call.get_phase_display()}
             )
@@ -457,7 +457,7 @@ def _check_phase(call):
         raise AssignmentError(
             _(
                 "Assignments change only during the admissibility check or the "
-                "jury review; this call is at the phase « %(phase)s »."
+                "jury review; this call is at the phase “%(phase)s”."
             )
             % {"phase": call.get_phase_display()}
         )
@@ -487,7 +487,7 @@ def add_assignment(call, *, membership, application, actor):
         if application.state not in ASSIGNABLE_STATES:
             raise AssignmentError(
                 _(
-                    "Application %(reference)s « %(title)s » is not admissible: "
+                    "Application %(reference)s “%(title)s” is not admissible: "
                     "no juror reads it."
                 )
                 % words
@@ -498,7 +498,7 @@ def add_assignment(call, *, membership, application, actor):
             raise AssignmentError(
                 _(
                     "%(juror)s is already assigned to application %(reference)s "
-                    "« %(title)s »."
+                    "“%(title)s”."
                 )
                 % words
             )
@@ -510,7 +510,7 @@ def add_assignment(call, *, membership, application, actor):
             raise AssignmentError(
                 _(
                     "%(juror)s has a conflict of interest with application "
-                    "%(reference)s « %(title)s »: they cannot read it."
+                    "%(reference)s “%(title)s”: they cannot read it."
                 )
                 % words
             )
@@ -519,9 +519,9 @@ def add_assignment(call, *, membership, application, actor):
         if count >= k:
             raise AssignmentError(
                 ngettext(
-                    "Application %(reference)s « %(title)s » already has its "
+                    "Application %(reference)s “%(title)s” already has its "
                     "%(k)s juror: remove them first.",
-                    "Application %(reference)s « %(title)s » already has its "
+                    "Application %(reference)s “%(title)s” already has its "
                     "%(k)s jurors: remove one first.",
                     k,
                 )
@@ -587,7 +587,7 @@ def remove_assignment(assignment, *, actor):
             raise AssignmentError(
                 _(
                     "%(juror)s has started scoring application %(reference)s "
-                    "« %(title)s »: the assignment stays."
+                    "“%(title)s”: the assignment stays."
                 )
                 % words
             )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit.services import record_event
 from portal.outbox.enums import EmailKind
 from portal.outbox.models import OutgoingEmail
-from portal.outbox.services import queue_email
+from portal.outbox.services import one_line, queue_email
 
 from ...enums import DECISION_STATES, ApplicationState, CallPhase, EmailStatus
 from ...models import Application, Call, SentEmail
@@ -100,7 +100,7 @@ def send_reminder(membership, *, actor, today=None):
             key=key,
             kind=EmailKind.JURY_REMINDER,
             to=locked.user.email,
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + one_line(subject),
             body=body,
             language=language,
             about=call.slug,
@@ -235,7 +235,7 @@ def render_decision_email(application, decision, *, language, name=""):
             "jury/deliberation_email_decision_subject.txt", context
         )
         body = render_to_string("jury/deliberation_email_decision.txt", context)
-    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()), body
+    return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + one_line(subject), body
 
 
 def decision_email_key(application):

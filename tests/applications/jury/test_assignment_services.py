@@ -190,7 +190,7 @@ def test_run_too_few_eligible_jurors_explained_and_plan_unchanged(
 
     assert run.state == RunState.FAILED
     assert run.problems == [
-        "Application AMI-2-002 « Capteurs de bruit » has only 2 eligible jurors "
+        "Application AMI-2-002 “Capteurs de bruit” has only 2 eligible jurors "
         "for 3: add a juror or lower the number of jurors per application."
     ]
     assert run.summary == {}
@@ -232,7 +232,7 @@ def test_run_with_a_kept_conflicted_pair_explained(
 
     assert run.state == RunState.FAILED
     assert run.problems == [
-        "Anne has a conflict of interest with application AMI-2-001 « Projet 1 » "
+        "Anne has a conflict of interest with application AMI-2-001 “Projet 1” "
         "but is kept on it (assigned by hand or already scored): remove this "
         "assignment."
     ]
@@ -335,7 +335,7 @@ def test_add_refused_when_application_has_k(planned, english_organiser):
         )
 
     assert error.value.messages == [
-        "Application AMI-2-001 « Projet 1 » already has its 1 juror: remove them first."
+        "Application AMI-2-001 “Projet 1” already has its 1 juror: remove them first."
     ]
 
 
@@ -348,7 +348,7 @@ def test_add_refused_for_duplicate(planned, english_organiser):
         )
 
     assert error.value.messages == [
-        "Anne is already assigned to application AMI-2-001 « Projet 1 »."
+        "Anne is already assigned to application AMI-2-001 “Projet 1”."
     ]
 
 
@@ -364,7 +364,7 @@ def test_add_refused_for_conflicted_juror(planned, english_organiser):
         )
 
     assert error.value.messages == [
-        "Bruno has a conflict of interest with application AMI-2-004 « Projet 4 »: "
+        "Bruno has a conflict of interest with application AMI-2-004 “Projet 4”: "
         "they cannot read it."
     ]
     assert not AuditEvent.objects.filter(verb="jury.assignment_added").exists()
@@ -418,7 +418,7 @@ def test_remove_refused_once_scoring_started(planned, english_organiser):
         remove_assignment(assignment, actor=english_organiser)
 
     assert error.value.messages == [
-        "Anne has started scoring application AMI-2-001 « Projet 1 »: the "
+        "Anne has started scoring application AMI-2-001 “Projet 1”: the "
         "assignment stays."
     ]
 

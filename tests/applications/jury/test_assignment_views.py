@@ -72,7 +72,7 @@ def test_page_shows_plan_per_juror_and_its_state(organiser_client, planned):
     page = response.content.decode()
     assert "AMI-2-001 · Projet 1" in page
     assert "Mairie du 17e" in page
-    assert "Application AMI-2-003 « Projet 3 » has 0 jurors out of 1." in page
+    assert "Application AMI-2-003 “Projet 3” has 0 jurors out of 1." in page
     assert "Bruno reads 0 applications, outside the range 1 to 2." in page
     assert "Claire has not declared their interests yet." in page
     assert "The assignment has not been run yet for this call." in page
@@ -101,7 +101,7 @@ def test_page_without_actions_outside_assignment_phases(organiser_client, planne
 
     assert "Run the assignment" not in page
     assert "Assign a juror by hand" not in page
-    assert "this call is at the phase « Deliberation »" in page
+    assert "this call is at the phase “Deliberation”" in page
 
 
 def test_run_from_the_page_makes_the_plan(
@@ -138,7 +138,7 @@ def test_run_refused_in_the_wrong_phase_says_why(organiser_client, planned):
 
     assert _messages(response) == [
         "Jurors are assigned only during the admissibility check or the jury "
-        "review; this call is at the phase « Applications open »."
+        "review; this call is at the phase “Applications open”."
     ]
     assert not AssignmentRun.objects.exists()
 
@@ -240,7 +240,7 @@ def test_add_refused_for_a_conflicted_juror(organiser_client, planned):
     )
 
     assert _messages(response) == [
-        "Bruno has a conflict of interest with application AMI-2-003 « Projet 3 »: "
+        "Bruno has a conflict of interest with application AMI-2-003 “Projet 3”: "
         "they cannot read it."
     ]
 
@@ -305,7 +305,7 @@ def test_remove_refused_once_scoring_started(organiser_client, planned):
     )
 
     assert _messages(response) == [
-        "Anne has started scoring application AMI-2-002 « Projet 2 »: the "
+        "Anne has started scoring application AMI-2-002 “Projet 2”: the "
         "assignment stays."
     ]
     assert Assignment.objects.filter(pk=assignment.pk).exists()

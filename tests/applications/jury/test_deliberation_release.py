@@ -167,7 +167,7 @@ def test_release_refused_while_decisions_are_missing(call, organiser):
     with pytest.raises(DeliberationError) as error:
         release_decisions(call, actor=organiser)
 
-    assert error.value.messages == ["Pas encore de décision pour : AMI-1, AMI-3."]
+    assert error.value.messages == ["Pas encore de décision pour\u00a0: AMI-1, AMI-3."]
     call.refresh_from_db()
     assert call.phase == CallPhase.DELIBERATION
     assert not OutgoingEmail.objects.exists()

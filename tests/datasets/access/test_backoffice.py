@@ -452,7 +452,10 @@ def test_grant_created_through_the_form_and_the_team_emailed(
     ) in to_holder.body
     # The other members, each in their language, learn who holds the access.
     assert to_french.to == ["remi@example.org"]
-    assert to_french.subject == "Accès aux données accordé à « Baromètre du bruit »"
+    assert (
+        to_french.subject
+        == "Accès aux données accordé à «\u00a0Baromètre du bruit\u00a0»"
+    )
     assert to_french.body.startswith("Bonjour,\n")
     assert "mes-acces" not in to_french.body
     assert to_english.to == ["zoe@example.org"]
@@ -654,8 +657,11 @@ def test_grant_revoked_with_a_reason_and_the_team_emailed(
     assert "Reason: Données republiées sans agrégation.\n" in to_holder.body
     assert key.prefix not in to_holder.body
     assert to_member.to == ["remi@example.org"]
-    assert to_member.subject == "Accès aux données de « Baromètre du bruit » révoqué"
-    assert "Motif : Données republiées sans agrégation.\n" in to_member.body
+    assert (
+        to_member.subject
+        == "Accès aux données de «\u00a0Baromètre du bruit\u00a0» révoqué"
+    )
+    assert "Motif\u00a0: Données republiées sans agrégation.\n" in to_member.body
     page = english.get(
         reverse("access:grant_detail", kwargs={"pk": grant.pk})
     ).content.decode()

@@ -264,5 +264,5 @@ def test_grant_form_9999_end_is_a_clear_error_not_a_500(
 
     assert response.status_code == 200
     assert response.context["form"].errors["ends_on"] == [
-        "The experiment ends on June 30, 2030: choose that day or an earlier one."
+        "The experiment ends on 30 June 2030: choose that day or an earlier one."
     ]

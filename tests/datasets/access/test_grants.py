@@ -177,11 +177,11 @@ def test_grant_form_defaults_to_one_year_and_requested_datasets(
     [
         (
             datetime.date(9999, 12, 31),
-            "The experiment ends on June 30, 2030: choose that day or an earlier one.",
+            "The experiment ends on 30 June 2030: choose that day or an earlier one.",
         ),
         (
             datetime.date(2030, 7, 1),
-            "The experiment ends on June 30, 2030: choose that day or an earlier one.",
+            "The experiment ends on 30 June 2030: choose that day or an earlier one.",
         ),
     ],
 )
@@ -210,7 +210,7 @@ def test_grant_service_refuses_an_end_beyond_the_experiment(
         )
 
     assert refused.value.messages == [
-        "The experiment ends on June 30, 2030: an access cannot run beyond."
+        "The experiment ends on 30 June 2030: an access cannot run beyond."
     ]
 
 

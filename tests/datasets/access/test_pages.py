@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 from datasets.access.models import ApiKey
 from datasets.access.services import (
@@ -356,9 +356,12 @@ def test_rotation_shows_the_new_key_once_and_the_old_one_still_works(
     old.refresh_from_db()
     assert old.replaced_by == new
     local = timezone.localtime(old.expires_at)
+    # "2 Dec. 2026 00:59": the month as Django abbreviates it in English.
+    with translation.override("en"):
+        shown = formats.date_format(local, "j N Y H:i")
     assert (
         f"The old key obk_{old.prefix}_… still works until "
-        f"{local:%-d %b %Y %H:%M}: deploy the new one before then."
+        f"{shown}: deploy the new one before then."
     ) in response.content.decode()
     for token in (old_token, new_token):
         api = english.get(READINGS, ONE_DAY_15MIN, HTTP_AUTHORIZATION="Bearer " + token)

@@ -196,7 +196,7 @@ def test_issue_api_key_refuses_past_the_limit(grant, holder):
     with pytest.raises(ValidationError) as error:
         issue_api_key(grant, name="one more", actor=holder)
     assert error.value.messages == [
-        "5 clés sont déjà actives : révoquez-en une d’abord."
+        "5 clés sont déjà actives\u00a0: révoquez-en une d’abord."
     ]
     revoke_api_key(grant.keys.first(), actor=holder)
     issue_api_key(grant, name="one more", actor=holder)

@@ -95,7 +95,7 @@ def test_email_list_shows_state_reason_and_paris_times(organiser_client):
     assert response.status_code == 200
     assert table_rows(response) == [
         [
-            "2 Mar 2026 13:00",
+            "2 March 2026 13:00",
             "mehdi@example.org",
             "Invitation dans l’équipe",
             "Team invitation",
@@ -104,13 +104,13 @@ def test_email_list_shows_state_reason_and_paris_times(organiser_client):
             "—",
         ],
         [
-            "2 Mar 2026 12:00",
+            "2 March 2026 12:00",
             "lea@example.org",
             "Votre candidature est déposée | AMI-2025-0007",
             "Application receipt",
             "Sent",
             "1",
-            "2 Mar 2026 12:01",
+            "2 March 2026 12:01",
         ],
     ]
     page = response.content.decode()

@@ -90,7 +90,9 @@ def charter_sign(request):
         "access/charter_sign.html",
         {
             "charter": charter,
-            "charter_html": render_markdown(charter.text) if charter else "",
+            "charter_html": render_markdown(charter.text, top_level=3)
+            if charter
+            else "",
             "projects": projects,
             "to_sign": [p for p in projects if p.signature is None],
             "form": form,

@@ -1,5 +1,7 @@
 """The charter page of a team and the organisers' audit trail, per role."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -8,7 +10,7 @@ from datasets.access.grants import suspend_data_grant
 from datasets.access.models import CharterSignature
 from datasets.access.services import change_data_grant, issue_api_key
 from portal.audit.models import AuditEvent
-from tests.applications.factories import TeamMemberFactory
+from tests.applications.factories import DataCharterFactory, TeamMemberFactory
 from tests.conftest import make_user
 from tests.datasets.conftest import make_grant, make_project
 
@@ -266,3 +268,18 @@ def test_grant_form_9999_end_is_a_clear_error_not_a_500(
     assert response.context["form"].errors["ends_on"] == [
         "The experiment ends on 30 June 2030: choose that day or an earlier one."
     ]
+
+
+def test_charter_text_headings_stay_under_the_page_title(client, project, member):
+    DataCharterFactory(
+        version="2.0",
+        published_on=datetime.date(2026, 1, 1),
+        text_en="# Data charter\n\n## Commitments\n\nNo re-identification.",
+    )
+    client.force_login(member)
+
+    page = client.get(CHARTER).content.decode()
+
+    assert page.count("<h1") == 1
+    assert "<h3>Data charter</h3>" in page
+    assert "<h4>Commitments</h4>" in page

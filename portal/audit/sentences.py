@@ -16,6 +16,31 @@ EVENT_SENTENCES = {
     "account.updated": gettext_lazy("%(actor)s updated their account."),
     "account.erased": gettext_lazy("%(actor)s had an account erased."),
     "organiser.granted": gettext_lazy("%(actor)s gave someone the organiser role."),
+    "account.logged_out": gettext_lazy("%(actor)s logged out."),
+    "partner.granted": gettext_lazy(
+        "%(actor)s gave a partner read access to the dashboard."
+    ),
+    "partner.revoked": gettext_lazy(
+        "%(actor)s withdrew a partner's access to the dashboard."
+    ),
+    # Retention of personal data
+    "application.draft_expired": gettext_lazy(
+        "%(actor)s deleted a draft never submitted, past its retention period."
+    ),
+    "application.anonymised": gettext_lazy(
+        "%(actor)s anonymised an application not retained, past its retention period."
+    ),
+    # The programme dashboard
+    "dashboard.report_requested": gettext_lazy(
+        "%(actor)s asked for the annual report."
+    ),
+    "dashboard.report_built": gettext_lazy("%(actor)s built the annual report."),
+    "dashboard.report_failed": gettext_lazy(
+        "%(actor)s could not build the annual report."
+    ),
+    "dashboard.report_downloaded": gettext_lazy(
+        "%(actor)s downloaded the annual report."
+    ),
     # Calls and applications
     "call.created": gettext_lazy("%(actor)s created the call."),
     "call.updated": gettext_lazy("%(actor)s changed the call."),

@@ -35,6 +35,11 @@ class Column:
     name: str
     unit: str
 
+    @property
+    def unit_display(self):
+        """The unit as the shared chart table shows it (already in words)."""
+        return self.unit
+
 
 @dataclass
 class Figure:

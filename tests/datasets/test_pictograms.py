@@ -76,7 +76,7 @@ def test_sheet_in_french_names_the_pictograms_in_french(client, catalogue):
     html = client.get("/donnees/sound-levels/").content.decode()
 
     assert _sign(html)[1] == ("But\u00a0: Tranquillité Prévention", "safety_security")
-    assert _sign(html)[-1] == ("Rétention\u00a0: Retenu 5 ans", "data_retained")
+    assert _sign(html)[-1] == ("Rétention\u00a0: Conservées 5 ans", "data_retained")
 
 
 def test_catalogue_cards_show_each_sheet_pictograms(client, catalogue):

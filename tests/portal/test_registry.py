@@ -112,11 +112,12 @@ def test_privacy_notice_lists_every_processing_in_french(client):
     assert '<th scope="row">Comptes</th>' in html
     assert "Mission d’intérêt public (RGPD art. 6(1)(e))" in html
     assert (
-        "Brouillons jamais déposés : 90 jours après la date limite de l’appel." in html
+        "Brouillons jamais déposés\u00a0: 90 jours après la date limite de l’appel."
+        in html
     )
     assert (
-        "Les événements : 5 ans. Les noms et adresses qu’ils portent, et les "
-        "journaux : 6 mois." in html
+        "Les événements\u00a0: 5 ans. Les noms et adresses qu’ils portent, et les "
+        "journaux\u00a0: 6 mois." in html
     )
 
 

@@ -55,7 +55,7 @@ def test_pages_answer_the_french_503_page_when_the_database_is_down(outage_clien
     assert '<html lang="fr">' in html
     assert '<h1 id="error-title">Service momentanément indisponible</h1>' in html
     assert (
-        "Le portail ne peut pas joindre ses données pour un moment ; "
+        "Le portail ne peut pas joindre ses données pour un moment\u202f; "
         "vous n’y êtes pour rien." in html
     )
     assert "Traceback" not in html

@@ -109,8 +109,8 @@ def test_a_room_cannot_shrink_below_a_workshop_booked_in_it(organiser_client):
 
     assert response.status_code == 200
     assert response.context["form"].errors["capacity"] == [
-        "« Données et DTPR » est réservé dans cette salle pour 50 personnes : "
-        "réduisez d’abord la capacité de cet atelier."
+        "«\u00a0Données et DTPR\u00a0» est réservé dans cette salle pour "
+        "50 personnes\u00a0: réduisez d’abord la capacité de cet atelier."
     ]
     room.refresh_from_db()
     assert room.capacity == 60

@@ -440,9 +440,9 @@ def test_registration_post_queries_are_pinned(
 
     client.force_login(first)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        # user, workshop, verified, projects, SAVEPOINT, UPDATE, INSERT,
-        # audit INSERT, RELEASE
-        with django_assert_num_queries(9):
+        # session, user, workshop, verified, projects, SAVEPOINT, UPDATE,
+        # INSERT, audit INSERT, RELEASE
+        with django_assert_num_queries(10):
             response = _post_register(client, workshop)
     assert response.status_code == 302
     assert response["Location"] == f"/agenda/{workshop.slug}/"
@@ -451,7 +451,7 @@ def test_registration_post_queries_are_pinned(
 
     client.force_login(second)
     # ... plus the locked re-read when no seat was free, and the position.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = _post_register(client, workshop)
     assert response.status_code == 302
     states = dict(

@@ -37,15 +37,17 @@ def people(holder, grant, organiser):
 
 
 # Creating a key on the grant: its holder only; others get 404 (anonymous: login).
-# Creating a key: the holder and every member of the Project's team.
+# Creating a key: the holder and every member of the Project's team (who are
+# sent on to the page that shows the new key once); the others are refused.
 KEY_CREATE = {
     "anonymous": 302,
     "resident": 404,
-    "team member": 200,
+    "team member": 302,
     "other team": 404,
     "organiser": 404,
-    "holder": 200,
+    "holder": 302,
 }
+KEY_CREATED_BY = {"team member", "holder"}
 
 
 @pytest.mark.parametrize("role", list(KEY_CREATE))
@@ -58,7 +60,11 @@ def test_key_creation_per_role(client, grant, people, role):
     )
 
     assert response.status_code == KEY_CREATE[role]
-    assert ApiKey.objects.count() == (1 if KEY_CREATE[role] == 200 else 0)
+    created = ApiKey.objects.count()
+    assert created == (1 if role in KEY_CREATED_BY else 0)
+    if role in KEY_CREATED_BY:
+        key = ApiKey.objects.get()
+        assert response["Location"] == f"/en/donnees/mes-acces/cles/{key.pk}/nouvelle/"
 
 
 # Signing the charter for the grant's Project: a member of its team.
@@ -139,6 +145,6 @@ def test_grant_end_reads_the_same_day_in_the_email_and_the_pages(
     register = client.get("/en/donnees/registre/").content.decode()
 
     assert f"<dd>{shown}</dd>" in mine
-    assert f"<td>{shown}</td>" in listed
+    assert f'<td data-label="Last day">{shown}</td>' in listed
     assert f"<dd>{shown}</dd>" in detail
     assert f"to {shown} inclusive" in register

@@ -96,7 +96,7 @@ def test_figures_of_the_2025_year_cover_its_wave(programme):
         "series": [[3], [2]],
     }
     assert figures["workshop-participation"] == {
-        "labels": ["10/15/2025 · Workshop dtpr", "11/20/2025 · Workshop pitch"],
+        "labels": ["15/10/2025 · Workshop dtpr", "20/11/2025 · Workshop pitch"],
         "columns": [
             "Checked in",
             "No-shows",
@@ -140,9 +140,9 @@ def test_figures_without_filter_cover_every_wave(programme):
         "series": [[3, 0], [2, 0], [0, 1], [1, 0]],
     }
     assert figures["workshop-participation"]["labels"] == [
-        "10/15/2025 · Workshop dtpr",
-        "11/20/2025 · Workshop pitch",
-        "04/10/2026 · Workshop residents",
+        "15/10/2025 · Workshop dtpr",
+        "20/11/2025 · Workshop pitch",
+        "10/04/2026 · Workshop residents",
     ]
     # The 2026 workshop is still to come on 15 January 2026.
     assert figures["workshop-participation"]["series"] == [

@@ -395,11 +395,32 @@ def _not_modified(request, cached):
     return cached["etag"] in [tag.strip() for tag in match.split(",")]
 
 
-def _cached_response(request, cached):
+class _StoreWhenSent(HttpResponse):
+    """A response that writes its answer to the response cache once sent.
+
+    The server calls ``close()`` after the last byte went out: the client does
+    not wait for the cache write's Redis round trip.
+    """
+
+    store = None
+
+    def close(self):
+        try:
+            if self.store is not None:
+                store, self.store = self.store, None
+                store()
+        finally:
+            super().close()
+
+
+def _cached_response(request, cached, *, store=None):
+    response_class = HttpResponse if store is None else _StoreWhenSent
     if _not_modified(request, cached):
-        response = HttpResponse(status=304)
+        response = response_class(status=304)
     else:
-        response = HttpResponse(cached["body"], content_type=cached["content_type"])
+        response = response_class(cached["body"], content_type=cached["content_type"])
+    if store is not None:
+        response.store = store
     response["ETag"] = cached["etag"]
     response["Cache-Control"] = cached["cache_control"]
     response["Expires"] = http_date(cached["expires"])
@@ -557,8 +578,9 @@ class ReadingsView(PortalAPIView):
             "link": f'<{next_url}>; rel="next"' if next_url else "",
             "datasets": _datasets_of(selection),
         }
-        fastcache.set(cache_key, cached, max_age)
-        return _cached_response(request, cached)
+        return _cached_response(
+            request, cached, store=lambda: fastcache.set(cache_key, cached, max_age)
+        )
 
 
 class _Echo:

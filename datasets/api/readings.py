@@ -281,41 +281,13 @@ def _placeholders(values):
     return ", ".join(["%s"] * len(values))
 
 
-def _paris_text(moment):
-    """SQL: a ``timestamptz`` expression as ISO 8601 text in Paris time, the
-    text ``datetime.astimezone(PARIS).isoformat()`` gives (whole seconds;
-    Paris is always ahead of UTC, hence the ``+``)."""
-    local = f"({moment}) AT TIME ZONE '{PARIS.key}'"
-    return (
-        f"""to_char({local}, 'YYYY-MM-DD"T"HH24:MI:SS') || """
-        f"""to_char({local} - (({moment}) AT TIME ZONE 'UTC'), '"+"HH24:MI')"""
-    )
-
-
-def bounds_sql(interval, time_column):
-    """SQL: the bucket's start and end as Paris ISO 8601 text (two columns)."""
-    if interval == "day":
-        start = f"{time_column}::timestamp AT TIME ZONE '{PARIS.key}'"
-        end = f"({time_column} + 1)::timestamp AT TIME ZONE '{PARIS.key}'"
-    else:
-        step = {"15min": "15 minutes", "hour": "1 hour"}[interval]
-        start = time_column
-        end = f"{time_column} + interval '{step}'"
-    return f"{_paris_text(start)}, {_paris_text(end)}"
-
-
-def values_sql(params, selection, *, after=None, limit=None, bounds=False):
+def values_sql(params, selection, *, after=None, limit=None):
     """The values query of a page as ``(sql, arguments)``, built directly.
 
     The same rows, in the same order, as ``readings_queryset()`` (which the
     export streams): built as a string, it skips the ORM's compilation, which
     cost as much as running the query. Every query names its metrics and,
     below the dataset level, its sensors.
-
-    With ``bounds``, each row starts with two more columns, the period's start
-    and end as the answer's ISO 8601 Paris text (``period_bounds()``):
-    PostgreSQL formats them, and Python neither parses the timestamps nor
-    builds a datetime per row.
     """
     time_column = 'r."day"' if params.interval == "day" else 'r."period_start"'
     metric_ids = list(selection.metrics)
@@ -359,13 +331,7 @@ def values_sql(params, selection, *, after=None, limit=None, bounds=False):
             aggregates = ROLLUP_AGGREGATES
         columns = [*key, aggregates]
         grouping = " GROUP BY " + ", ".join(str(n + 1) for n in range(len(key)))
-    shift = 0
-    if bounds:
-        columns = [bounds_sql(params.interval, time_column), *columns]
-        shift = 2
-    if grouping and shift:
-        grouping = " GROUP BY " + ", ".join(str(n + 1 + shift) for n in range(len(key)))
-    order = ", ".join(f"{n + 1 + shift} ASC" for n in range(len(key)))
+    order = ", ".join(f"{n + 1} ASC" for n in range(len(key)))
     sql = (
         f'SELECT {", ".join(columns)} FROM "{TABLES[params.interval]}" r{joins}'
         f" WHERE {' AND '.join(where)}{grouping} ORDER BY {order}"
@@ -480,22 +446,42 @@ def parse_cursor_key(params):
     return (period, *params.cursor[1:])
 
 
+# The answer's bounds of each period seen by this process, by period (the
+# text PostgreSQL sends for a timestamptz, or a date): the periods of a
+# sensor-day are those of every other sensor's same day, so a sweep over
+# sensors formats each period once. Bounded: emptied past BOUNDS_MEMO_SIZE.
+_bounds_memo = {"15min": {}, "hour": {}, "day": {}}
+BOUNDS_MEMO_SIZE = 100_000
+
+
+def bounds_of(period, interval):
+    """``period_bounds()`` of a period as the page query returns it (the UTC
+    text of a timestamptz, or a date), memoised."""
+    memo = _bounds_memo[interval]
+    bounds = memo.get(period)
+    if bounds is None:
+        if len(memo) >= BOUNDS_MEMO_SIZE:
+            memo.clear()
+        moment = period if interval == "day" else datetime.fromisoformat(period)
+        bounds = memo[period] = period_bounds(moment, interval)
+    return bounds
+
+
 def fetch_page(params, selection):
     """One page of rows and the cursor key of the next page (or None).
 
-    One query; its rows carry their bounds as text (``values_sql(bounds=
-    True)``), so a row costs Python one dict.
+    One query. Its period column comes as PostgreSQL's text, not parsed into
+    a datetime per row: the bounds of each period are formatted once per
+    process (``bounds_of()``), so a row costs Python one dict.
     """
     after = parse_cursor_key(params)
     if not selection.metrics or selection.sensor_ids == []:
         return [], None
     sql, arguments = values_sql(
-        params, selection, after=after, limit=params.page_size + 1, bounds=True
+        params, selection, after=after, limit=params.page_size + 1
     )
     with connections[read_database()].cursor() as cursor:
         if params.interval != "day":
-            # The period column only orders the rows and makes the cursor:
-            # kept as PostgreSQL's text, not parsed into a datetime per row.
             cursor.cursor.adapters.register_loader("timestamptz", TextLoader)
         cursor.execute(sql, arguments)
         raw = cursor.fetchall()
@@ -506,29 +492,30 @@ def fetch_page(params, selection):
     next_key = None
     if more and raw:
         last = raw[-1]
-        if params.interval == "day":
-            period = last[2].isoformat()
-        else:
-            period = datetime.fromisoformat(last[0]).astimezone(UTC).isoformat()
-        next_key = (period, *last[3 : 4 if params.by == "all" else 5])
+        period = last[0]
+        if params.interval != "day":
+            period = datetime.fromisoformat(period).astimezone(UTC)
+        next_key = (period.isoformat(), *last[1 : 2 if params.by == "all" else 3])
     return rows, next_key
 
 
 def page_rows(raw_rows, params, selection):
-    """The answer's row dicts from ``values_sql(bounds=True)`` tuples.
+    """The answer's row dicts from the page query's tuples (periods as text).
 
-    Builds what ``build_rows()`` builds from the queryset's tuples (checked
-    by tests on DST days and at the year boundary).
+    Builds what ``build_rows()`` builds from the export queryset's tuples
+    (checked by tests on DST days, at the year boundary, with gaps).
     """
     metrics = selection.metrics
     interval = params.interval
     by = params.by
+    memo = _bounds_memo[interval]
     if interval == "15min" and by == "sensor":
         # The hot path: a sensor's 15-minute values.
         sensors = selection.sensor_labels
         rows = []
         append = rows.append
-        for start, end, _period, sensor_id, metric_id, value in raw_rows:
+        for period, sensor_id, metric_id, value in raw_rows:
+            bounds = memo.get(period) or bounds_of(period, interval)
             metric = metrics[metric_id]
             sensor, street = sensors.get(sensor_id, (None, None))
             if value is not None:
@@ -538,8 +525,8 @@ def page_rows(raw_rows, params, selection):
                     value = round(value, 3)
             append(
                 {
-                    "period_start": start,
-                    "period_end": end,
+                    "period_start": bounds[0],
+                    "period_end": bounds[1],
                     "dataset": metric.dataset,
                     "metric": metric.slug,
                     "unit": metric.unit,
@@ -557,18 +544,19 @@ def page_rows(raw_rows, params, selection):
         and by != "sensor"
         and any(m.scale == "decibel" for m in metrics.values())
     )
-    first = 4 if by == "all" else 5  # where the values start
+    first = 2 if by == "all" else 3  # where the values start
     rows = []
     for raw in raw_rows:
+        bounds = memo.get(raw[0]) or bounds_of(raw[0], interval)
         sensor = street = None
         if by == "all":
-            metric = metrics[raw[3]]
+            metric = metrics[raw[1]]
         else:
-            metric = metrics[raw[4]]
+            metric = metrics[raw[2]]
             if by == "sensor":
-                sensor, street = sensors.get(raw[3], (None, None))
+                sensor, street = sensors.get(raw[1], (None, None))
             else:
-                street = streets.get(raw[3])
+                street = streets.get(raw[1])
         count, total, minimum, maximum = raw[first : first + 4]
         if fine_grouped_decibel and metric.scale == "decibel":
             total = raw[first + 4]
@@ -577,8 +565,8 @@ def page_rows(raw_rows, params, selection):
         )
         rows.append(
             {
-                "period_start": raw[0],
-                "period_end": raw[1],
+                "period_start": bounds[0],
+                "period_end": bounds[1],
                 "dataset": metric.dataset,
                 "metric": metric.slug,
                 "unit": metric.unit,

@@ -134,3 +134,14 @@ def test_awkward_days_have_their_written_out_bounds(awkward_days):
         ("2025-03-29T00:00:00+01:00", "2025-03-30T00:00:00+01:00", 96),
         ("2025-03-30T00:00:00+01:00", "2025-03-31T00:00:00+02:00", 92),
     ]
+
+
+def test_a_small_bounds_memo_answers_the_same(awkward_days, monkeypatch):
+    """The memo of formatted bounds is emptied when full: same answers."""
+    monkeypatch.setattr(readings, "BOUNDS_MEMO_SIZE", 5)
+    for memo in readings._bounds_memo.values():
+        memo.clear()
+    for interval, by in (("15min", "sensor"), ("hour", "street"), ("day", "all")):
+        query = {"interval": interval, "by": by, "start": "2025-10-25"}
+        _check_paths_agree(query | {"end": "2025-10-27"} | SELECTIONS[0], by)
+        assert 0 < len(readings._bounds_memo[interval]) <= 5

@@ -63,10 +63,15 @@ def paths(kind, count, rng, pedestrians, streets):
                 "/api/v1/readings/?dataset=pedestrian-flows&metric=pedestrians_in"
                 f"&start={day}&end={day + timedelta(days=30)}&interval=day&agg=sum"
             )
+        elif kind == "cached":  # (a) with the key, one fixed URL: cached answers
+            path = (
+                f"/api/v1/readings/?sensor={pedestrians[0]}&metric=pedestrians_in"
+                "&start=2025-01-07&end=2025-01-08&interval=15min"
+            )
         else:
             path = "/bench/bare"
         seen.add(path)
-        if kind == "bare":
+        if kind in ("bare", "cached"):
             return [path] * count
     return sorted(seen, key=lambda _p: rng.random())
 
@@ -81,7 +86,11 @@ def profile(client, batch, top):
     for path in batch:
         client.get(path)
     profiler.disable()
-    stats = pstats.Stats(profiler).strip_dirs().sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+    stats = (
+        pstats.Stats(profiler)
+        .strip_dirs()
+        .sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+    )
     stats.print_stats(top)
 
 
@@ -91,7 +100,9 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--token", default="", help="an API key (default: issue one)")
     parser.add_argument(
-        "--kinds", default="bare,a,b,c", help="comma-separated: bare, a, b, c"
+        "--kinds",
+        default="bare,a,b,c",
+        help="comma-separated: bare, a, b, c, cached (a fixed keyed sensor-day)",
     )
     parser.add_argument(
         "--profile",

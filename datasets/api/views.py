@@ -528,7 +528,9 @@ class ReadingsView(PortalAPIView):
         drf_view = super().as_view(**initkwargs)
 
         def view(request, *args, **kwargs):
-            if request.method == "GET":
+            # Tried already when the request came through the keyed lane
+            # (datasets.api.middleware.KeyedReadingsMiddleware).
+            if request.method == "GET" and not hasattr(request, "_keyed_lane"):
                 response = fast_readings(request)
                 if response is not None:
                     return response
@@ -622,6 +624,7 @@ def fast_readings(request):
     both); None hands the request to DRF (no key, a refused key, CSV, a
     parameter error: before any side effect here).
     """
+    request._keyed_lane = True
     query = request.GET
     if query.get("format", "json") != "json" or "text/csv" in request.META.get(
         "HTTP_ACCEPT", ""
@@ -645,7 +648,15 @@ def fast_readings(request):
         response[name] = value
     if response.status_code == 401:
         response["WWW-Authenticate"] = AUTHENTICATE_HEADER
-    patch_vary_headers(response, ("Authorization", "X-API-Key"))
+    patch_vary_headers(response, ("Authorization", "X-API-Key", "Accept-Language"))
+    # What LocaleMiddleware, XFrameOptionsMiddleware and CommonMiddleware add,
+    # for the keyed readings lane that skips them (datasets.api.middleware).
+    response.headers.setdefault("Content-Language", language)
+    response.headers.setdefault(
+        "X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()
+    )
+    if not response.has_header("Content-Length"):
+        response["Content-Length"] = str(len(response.content))
     return add_ratelimit_headers(request, response)
 
 
@@ -660,7 +671,7 @@ def _json_error(request, exc):
     response.accepted_renderer = JSONRenderer()
     response.accepted_media_type = JSONRenderer.media_type
     response.renderer_context = {"request": request, "response": response}
-    return response
+    return response.render()  # no view handler renders it in the lane
 
 
 class _Echo:

@@ -32,6 +32,12 @@ HEADERS = (
     "RateLimit-Limit",
     "RateLimit-Policy",
     "Link",
+    "Content-Language",
+    "X-Frame-Options",
+    "Content-Length",
+    "Content-Security-Policy",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
 )
 
 

@@ -37,8 +37,11 @@ def backend_cpu(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+DAYS = 330
+
+
 def paths(kind, count, rng, pedestrians, streets):
-    days = [date(2025, 1, 1) + timedelta(days=n) for n in range(330)]
+    days = [date(2025, 1, 1) + timedelta(days=n) for n in range(DAYS)]
     seen = set()
     while len(seen) < count:
         day = rng.choice(days)
@@ -60,19 +63,62 @@ def paths(kind, count, rng, pedestrians, streets):
                 "/api/v1/readings/?dataset=pedestrian-flows&metric=pedestrians_in"
                 f"&start={day}&end={day + timedelta(days=30)}&interval=day&agg=sum"
             )
+        elif kind == "cached":  # (a) with the key, one fixed URL: cached answers
+            path = (
+                f"/api/v1/readings/?sensor={pedestrians[0]}&metric=pedestrians_in"
+                "&start=2025-01-07&end=2025-01-08&interval=15min"
+            )
         else:
             path = "/bench/bare"
         seen.add(path)
-        if kind == "bare":
+        if kind in ("bare", "cached"):
             return [path] * count
     return sorted(seen, key=lambda _p: rng.random())
 
 
+def profile(client, batch, top):
+    """cProfile of another batch of the same kind (distinct, uncached URLs)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for path in batch:
+        client.get(path)
+    profiler.disable()
+    stats = (
+        pstats.Stats(profiler)
+        .strip_dirs()
+        .sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+    )
+    stats.print_stats(top)
+
+
 def main(argv=None):
+    global DAYS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--token", default="", help="an API key (default: issue one)")
+    parser.add_argument(
+        "--kinds",
+        default="bare,a,b,c",
+        help="comma-separated: bare, a, b, c, cached (a fixed keyed sensor-day)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also print cProfile's N costliest functions (cumulative) per kind",
+    )
+    parser.add_argument(
+        "--days",
+        type=int,
+        default=330,
+        help="draw the days among the first N of 2025 (default %(default)s)",
+    )
     args = parser.parse_args(argv)
+    DAYS = args.days
     load_year.configure_environment()
     import django
 
@@ -103,7 +149,7 @@ def main(argv=None):
     for path in paths("a", 20, rng, pedestrians, streets):  # warm up
         assert client.get(path).status_code == 200
     print(f"{'kind':<6}{'wall ms':>9}{'python CPU ms':>15}{'PG CPU ms':>11}")
-    for kind in ("bare", "a", "b", "c"):
+    for kind in args.kinds.split(","):
         batch = paths(kind, args.requests, rng, pedestrians, streets)
         wall, cpu, pg = time.perf_counter(), time.process_time(), backend_cpu(pid)
         for path in batch:
@@ -116,6 +162,12 @@ def main(argv=None):
             f"{(backend_cpu(pid) - pg) / n * 1000:>11.2f}",
             flush=True,
         )
+        if args.profile:
+            profile(
+                client,
+                paths(kind, args.requests, rng, pedestrians, streets),
+                args.profile,
+            )
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 

@@ -29,7 +29,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -239,13 +239,18 @@ def years():
 
 
 def load_deadline():
-    """BENCH_LOAD_UNTIL=HH:MM (UTC, today): start no month after it."""
+    """BENCH_LOAD_UNTIL=HH:MM (UTC): start no month after it. The time is
+    today's, or tomorrow's when today's was more than 12 hours ago (00:25
+    given at 23:20 is in an hour)."""
     text = os.environ.get("BENCH_LOAD_UNTIL", "")
     if not text:
         return None
     hour, minute = (int(part) for part in text.split(":"))
     now = datetime.now(ZoneInfo("UTC"))
-    return now.replace(hour=hour, minute=minute, second=0).timestamp()
+    deadline = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if deadline < now - timedelta(hours=12):
+        deadline += timedelta(days=1)
+    return deadline.timestamp()
 
 
 def month_chunks():

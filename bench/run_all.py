@@ -140,7 +140,8 @@ PATHS_PER_PHASE = 12_000
 
 
 class PathPool:
-    """An endless supply of distinct readings URLs (none asked twice).
+    """An endless supply of distinct readings URLs (none asked twice, by
+    this pool or any other of the process).
 
     The (sensor or street or window) x day combinations are shuffled with a
     fixed seed; once they are all used, the next cycle adds ``page_size``
@@ -195,9 +196,14 @@ class PathPool:
         self.combos = combos
         self.position = 0
 
+    # Every path handed out by any pool of this process: the pools share the
+    # seed, so the mixed workload's pool would otherwise ask again (and find
+    # in the response cache) the URLs the (a), (b) and (c) pools asked first.
+    issued = set()
+
     def take(self, count):
         paths = []
-        for _ in range(count):
+        while len(paths) < count:
             kind = self.kinds[self.position % len(self.kinds)]
             turn = self.position // len(self.kinds)
             combos = self.combos[kind]
@@ -205,8 +211,11 @@ class PathPool:
             path = combos[index]
             if cycle:
                 path += f"&page_size={1000 + cycle}"
-            paths.append(path)
             self.position += 1
+            if path in PathPool.issued:
+                continue
+            PathPool.issued.add(path)
+            paths.append(path)
         return paths
 
 

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "portal.security_headers.PrivateDownloadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # API-key reads of /api/v1/readings/ skip what follows (issue 14).
+    "datasets.api.middleware.KeyedReadingsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

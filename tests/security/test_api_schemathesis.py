@@ -11,10 +11,14 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from datasets.access.services import issue_api_key
 from tests.datasets.api.conftest import october_day, world  # noqa: F401
@@ -23,6 +27,10 @@ from tests.datasets.conftest import holder, make_grant  # noqa: F401
 from . import report
 
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "25"))
+# The leak report answers 400 unless the body holds a well-formed key (with a
+# valid checksum), which a schema cannot express: schema-valid bodies may be
+# refused there, by design. Every other check still applies to it.
+EXCLUDED_CHECKS = {"POST /api/v1/keys/leaked/": [positive_data_acceptance]}
 
 
 @pytest.fixture
@@ -35,10 +43,19 @@ def token(october_day, holder, organiser):  # noqa: F811
 
 @pytest.fixture
 def api_schema(db, settings):
+    """The schema, read from the portal through WSGI in-process. As Django's
+    test client does, requests must not close the test's database connection
+    (its transaction holds the world)."""
     settings.ALLOWED_HOSTS = ["*"]
-    return schemathesis.openapi.from_wsgi(
-        "/api/v1/schema/?format=json", get_wsgi_application()
-    )
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(
+            "/api/v1/schema/?format=json", get_wsgi_application()
+        )
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def test_api_survives_schemathesis_with_a_valid_key(api_schema, token, settings):
@@ -48,9 +65,7 @@ def test_api_survives_schemathesis_with_a_valid_key(api_schema, token, settings)
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
     problems, examples = [], 0
 
-    for result in api_schema.get_all_operations():
-        operation = result.ok()
-
+    def examples_of(operation):
         @hypothesis_settings(
             max_examples=EXAMPLES,
             deadline=None,
@@ -60,27 +75,36 @@ def test_api_survives_schemathesis_with_a_valid_key(api_schema, token, settings)
             suppress_health_check=list(HealthCheck),
         )
         @given(case=operation.as_strategy())
-        def run(case, operation=operation):
+        def run(case):
             nonlocal examples
             examples += 1
             cache.clear()  # the limiters' counters
             response = case.call(headers=headers)
             try:
-                case.validate_response(response, headers=headers)
-                media = response.headers.get("Content-Type", [""])
-                media = media[0] if isinstance(media, list) else media
+                case.validate_response(
+                    response,
+                    headers=headers,
+                    excluded_checks=EXCLUDED_CHECKS.get(operation.label, []),
+                )
+                media = {k.lower(): v for k, v in response.headers.items()}.get(
+                    "content-type", ""
+                )
+                media = media[0] if isinstance(media, list) and media else media
                 if response.status_code >= 400:
-                    assert media.startswith("application/json"), (
+                    assert str(media).startswith("application/json"), (
                         f"error answered as {media}"
                     )
-            except (AssertionError, Exception) as failure:  # noqa: BLE001
+            except (AssertionError, Failure, FailureGroup) as failure:
                 problems.append(
                     f"{operation.label} {case.path_parameters or ''} "
                     f"{case.query or ''} {case.body if case.body is not None else ''}"
                     f" -> {response.status_code}: {str(failure)[:300]}"
                 )
 
-        run()
+        return run
+
+    for result in api_schema.get_all_operations():
+        examples_of(result.ok())()
 
     report.add("schemathesis_examples", examples, unexpected=len(problems))
     assert examples > 0

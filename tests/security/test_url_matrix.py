@@ -124,17 +124,22 @@ def test_url_answers_every_role_as_the_table_says(name, world, unblocked):
                     f"{method} {url} as {role}: expected "
                     f"{expected[method][role]}, got {outcome}"
                 )
-    # HEAD answers like GET; the English page like the French one.
+    # HEAD never gets more than GET (405 where a view takes GET only); the
+    # English page answers like the French one. Namespace rows (the admin,
+    # closed by the middleware before any view) are checked in French only.
     overrides = KWARGS.get(name, {})
-    english = url_of(pattern, world, overrides, language="en") if pattern.i18n else None
+    english = None
+    if pattern.i18n and name in TABLE:
+        english = url_of(pattern, world, overrides, language="en")
     for role in ROLES:
         client = world.clients[role]
-        head = ask(client, "HEAD", url)[0]
-        checked += 1
-        if head != seen["GET"][role]:
-            problems.append(
-                f"HEAD {url} as {role}: {head}, GET gave {seen['GET'][role]}"
-            )
+        if name in TABLE:
+            head = ask(client, "HEAD", url)[0]
+            checked += 1
+            if head not in (seen["GET"][role], "405"):
+                problems.append(
+                    f"HEAD {url} as {role}: {head}, GET gave {seen['GET'][role]}"
+                )
         if english:
             answer = ask(client, "GET", english)[0]
             checked += 1
@@ -152,22 +157,28 @@ def test_url_answers_every_role_as_the_table_says(name, world, unblocked):
 # to read the identifiers of its rows, in order. A probe naming a field that is
 # not meant to be public must change nothing: the same rows in the same order
 # (the parameter is ignored), or a refusal that names it (400 / a form error).
+AMI1 = {"slug": "ami-1"}
 LIST_ENDPOINTS = [
-    ("applications_bo:application_list", {}, "organiser", r"AMI1-\d{4}"),
+    ("applications_bo:application_list", AMI1, "organiser", r"AMI1-\d{4}"),
     ("access:grant_list", {}, "organiser", r"/gestion/donnees/acces/(\d+)/\""),
-    ("access:journal", {}, "organiser", r"obk_[0-9a-f]{8}"),
-    ("outbox_bo:email_list", {}, "organiser", r"<td[^>]*>\s*([^<@\s]+@[^<\s]+)"),
-    ("jury_bo:ranking", {}, "organiser", r"AMI1-\d{4}"),
-    ("jury_bo:deliberation", {}, "organiser", r"AMI1-\d{4}"),
-    ("workshops_bo:agenda", {}, "organiser", r"/gestion/ateliers/(\d+)/\""),
-    ("workshops_bo:participation", {}, "organiser", r"/agenda/([\w-]+)/\""),
+    ("access:journal", {}, "organiser", r"<tr>\s*<td>([^<]+)</td>"),
+    ("outbox_bo:email_list", {}, "organiser", r"<th scope=\"row\">([^<]+)</th>"),
+    ("jury_bo:ranking", AMI1, "organiser", r"AMI1-\d{4}"),
+    ("jury_bo:deliberation", AMI1, "organiser", r"AMI1-\d{4}"),
+    ("workshops_bo:agenda", {}, "organiser", r"/gestion/ateliers/([\w-]+)/courriel/"),
+    (
+        "workshops_bo:participation",
+        {},
+        "organiser",
+        r"data-label=\"Atelier\">(?:<time[^>]*>[^<]*</time>)?([^<]+)</th>",
+    ),
     ("workshops:agenda", {}, "anonymous", r"/agenda/([\w-]+)/\""),
     ("projects:list", {}, "anonymous", r"/projets/([\w-]+)/\""),
     ("applications:my_applications", {}, "member", r"AMI\d-\d{4}"),
     ("api:sensor-list", {}, "anonymous", r"\"code\":\s*\"([A-Z]+-\d+)\""),
     ("api:dataset-list", {}, "anonymous", r"\"slug\":\s*\"([\w-]+)\""),
     ("api:street-list", {}, "anonymous", r"\"slug\":\s*\"([\w-]+)\""),
-    ("api:register", {}, "anonymous", r"\"project\":\s*\"([^\"]+)\""),
+    ("api:register", {}, "anonymous", r"\"id\":(\d+),\"project\""),
 ]
 PRIVATE_PROBES = [
     {"ordering": "owner__email"},

@@ -9,8 +9,9 @@ outcome for the eight roles, in the order of ``ROLES``:
 
 Outcomes: a status code (``200``, ``403``, ``404``, ``405``...), ``login``
 (redirected to the login page), ``mfa`` (sent to set up the second factor),
-``302`` (any other redirect). HEAD must answer like GET; pages under
-``i18n_patterns`` must answer the same under ``/en/``.
+``302`` (any other redirect). HEAD never gets more than GET (it may answer
+405 where a view takes GET only); pages under ``i18n_patterns`` must answer
+the same under ``/en/``.
 
 The rules the table follows: an object outside the user's reach answers 404;
 a visible object without the permission, 403; an anonymous visitor is sent

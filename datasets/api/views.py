@@ -235,7 +235,13 @@ class StreetDetailView(PortalAPIView):
         summary="The sensors (JSON, or GeoJSON with format=geojson)",
         operation_id="sensors_list",
         parameters=docs.SENSOR_LIST_PARAMETERS,
-        responses={200: SensorSerializer(many=True)},
+        # Each format its own shape (schemathesis checks answers against it).
+        responses={
+            (200, "application/json"): SensorSerializer(many=True),
+            (200, "application/geo+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection"
+            ),
+        },
     )
 )
 class SensorListView(PortalAPIView):

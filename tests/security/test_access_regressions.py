@@ -100,3 +100,19 @@ def test_schema_and_docs_refuse_a_dead_key_in_json(client, path, holder, organis
     assert response["Content-Type"] == "application/json"
     assert response.json()["code"] == "key_revoked"
     assert response["WWW-Authenticate"] == 'Bearer realm="OpenBatignolles API"'
+
+
+def test_schema_documents_what_schemathesis_found_missing(client, db):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    sensors = schema["paths"]["/api/v1/sensors/"]["get"]["responses"]
+    assert sorted(sensors["200"]["content"]) == [
+        "application/geo+json",
+        "application/json",
+    ]
+    zone = schema["components"]["schemas"]["Sensor"]["properties"]["parking_zone"]
+    assert zone["nullable"] is True
+    detail = schema["paths"]["/api/v1/datasets/{slug}/"]["get"]["responses"]
+    assert {"200", "401", "403", "404", "429", "503"} <= set(detail)
+    assert detail["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }

@@ -116,7 +116,11 @@ def test_url_answers_every_role_as_the_table_says(name, world, unblocked):
     checked = sum(len(roles) for roles in seen.values())
     for method in ("PUT", "PATCH", "DELETE"):
         if method in seen and method not in expected:
-            expected[method] = dict.fromkeys(ROLES, "405")
+            # A namespace row: the middleware answers before any view, as
+            # for POST. A table line without the method: 405 for everyone.
+            expected[method] = (
+                expected["POST"] if name not in TABLE else dict.fromkeys(ROLES, "405")
+            )
     for method, roles in seen.items():
         for role, outcome in roles.items():
             if expected[method][role] != outcome:
@@ -211,9 +215,11 @@ def test_filters_and_ordering_cannot_reach_private_fields(
     name, kwargs, role, regex, world, unblocked
 ):
     from django.urls import reverse
+    from django.utils import translation
 
     client = world.clients[role]
-    url = reverse(name, kwargs=kwargs or None)
+    with translation.override("fr"):
+        url = reverse(name, kwargs=kwargs or None)
     with transaction.atomic():
         baseline = client.get(url)
         transaction.set_rollback(True)
@@ -234,7 +240,12 @@ def test_filters_and_ordering_cannot_reach_private_fields(
             problems.append(f"{probe}: {response.status_code}")
             continue
         rows = _rows(response, regex)
-        if rows != expected:
+        body = response.content.decode()
+        value = next(iter(probe.values()))
+        # A FilterSet refuses a sort it does not offer: no rows, and the form
+        # says why ("Sélectionnez un choix valide. <value> n'en fait pas partie").
+        refused = not rows and "choix valide" in body and value in body
+        if rows != expected and not refused:
             problems.append(f"{probe}: rows {rows[:5]}..., not {expected[:5]}...")
     report.add("filter_probes", len(PRIVATE_PROBES), unexpected=len(problems))
     assert not problems, f"{url}\n" + "\n".join(problems)

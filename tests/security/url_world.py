@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -319,6 +320,7 @@ def ask(client, method, url, *, baseline=None):
     ``baseline`` (the world's fingerprint: every request is rolled back, so
     the world before any request is the world before this one)."""
     cookies = copy.deepcopy(client.cookies)  # a logout must not end the role
+    cache.clear()  # each request starts below every rate limit
     with transaction.atomic():
         response = getattr(client, method.lower())(url)
         client.cookies = cookies

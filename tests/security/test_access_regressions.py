@@ -2,6 +2,7 @@
 with its own regression test."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -116,3 +117,22 @@ def test_schema_documents_what_schemathesis_found_missing(client, db):
     assert detail["404"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+def test_organisers_list_ignores_a_sort_on_a_private_field(organiser_client):
+    from tests.applications.factories import CallFactory
+
+    call = CallFactory()
+    for title in ("Bruit", "Livraisons"):
+        ApplicationFactory(call=call, title=title, state="submitted")
+    url = reverse("applications_bo:application_list", kwargs={"slug": call.slug})
+
+    def references(**params):
+        response = organiser_client.get(url, params)
+        assert response.status_code == 200
+        return re.findall(r"TEST-\d{4}", response.content.decode())
+
+    default = references()
+    assert len(set(default)) == 2
+    assert references(sort="created_by__email") == default
+    assert references(sort="-team_members__user__email,title") == default

@@ -74,7 +74,9 @@ bench: venv
 	$(BIN)/python bench/jury_ranking.py
 	$(BIN)/python bench/jury_dossier.py
 
-# The security figures (hostile files and fetches; docs/security.md).
+# The security figures (docs/security.md): hostile files and fetches, then the
+# access-control suites under pytest (URL x role x method matrix, API key
+# matrix, schemathesis), which use PostgreSQL and Redis like `make test`.
 security-report: venv
 	$(BIN)/python scripts/security_report.py
 

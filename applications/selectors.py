@@ -113,7 +113,22 @@ def applications_for_backoffice(call, *, params):
     whatever its size. ``filterset.is_valid()`` tells whether the filters parsed.
     """
     queryset = _with_list_relations(Application.objects.for_call(call))
-    return ApplicationFilter(params, queryset=queryset, call=call)
+    return ApplicationFilter(_known_sort_only(params), queryset=queryset, call=call)
+
+
+def _known_sort_only(params):
+    """``params`` without a ``sort`` the list does not offer (a private field
+    such as ``created_by__email``, a typo): the list keeps its default order
+    instead of coming back empty, its form having no visible sort field."""
+    sort = (params or {}).get("sort")
+    if not sort:
+        return params
+    known = set(ApplicationFilter.base_filters["sort"].param_map)
+    if all(part.strip().lstrip("-") in known for part in str(sort).split(",")):
+        return params
+    params = params.copy()
+    params.pop("sort")
+    return params
 
 
 def filtered_applications(call, *, params):

@@ -1,12 +1,18 @@
-"""Print the security figures: hostile files and fetches, faults injected.
+"""Print the security figures: hostile files and fetches (no database), then
+the suites run under pytest, which need PostgreSQL and Redis: access control
+(URL x role x method pairs, the API key matrix, schemathesis, filter probes)
+and the faults injected (Redis stopped and hung, the mail server failing).
 
 ``make security-report``. Each line gives what was tried, what was refused and
-the unexpected outcomes (which must be zero). Other parts of the report (URL x
-role pairs, schemathesis, fault injection) add their lines here as they land.
+the unexpected outcomes (which must be zero). ``--no-pytest`` prints only the
+figures that need no database.
 """
 
+import json
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -92,6 +98,62 @@ def hostile_fetches():
     return unexpected
 
 
+# The suites whose figures the report collects (tests/security/report.py).
+ACCESS_SUITES = [
+    "tests/security/test_url_matrix.py",
+    "tests/security/test_api_matrix.py",
+    "tests/security/test_api_schemathesis.py",
+]
+FIGURE_LABELS = {
+    "url_role_method_pairs": "URL x role x method pairs checked",
+    "api_matrix_cases": "API endpoint x key cases checked",
+    "schemathesis_examples": "Schemathesis examples run",
+    "filter_probes": "Filter and ordering probes of list endpoints",
+}
+
+
+def access_control():
+    """Run the access-control suites under pytest; print what they counted."""
+    with tempfile.TemporaryDirectory() as folder:
+        figures_file = Path(folder) / "figures.json"
+        env = {
+            **CALLER_ENVIRONMENT,
+            "SECURITY_REPORT_FILE": str(figures_file),
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        }
+        started = time.monotonic()
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                *ACCESS_SUITES,
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.monotonic() - started
+        figures = json.loads(figures_file.read_text()) if figures_file.exists() else {}
+    summary = run.stdout.strip().splitlines()[-1:] or ["no output"]
+    unexpected = 0
+    for figure, label in FIGURE_LABELS.items():
+        if figure not in figures:
+            continue
+        counted = figures[figure]
+        unexpected += counted["unexpected"]
+        print(f"{label}: {counted['checked']}; unexpected: {counted['unexpected']}")
+    print(f"Access-control suites: {summary[0]} ({elapsed:.0f} s)")
+    if run.returncode != 0:
+        print(run.stdout[-4000:])
+        return max(unexpected, 1)
+    return unexpected
+
+
 FAULT_TESTS = ("tests/security/test_faults.py", "tests/datasets/api/test_outage.py")
 
 
@@ -99,8 +161,6 @@ def faults_injected():
     """Run the fault suite (real Redis, a hung listener, a real SMTP server)
     and count each fault injected and its outcome from pytest's report."""
     import re
-    import subprocess
-    import tempfile
     import xml.etree.ElementTree as ElementTree
 
     with tempfile.TemporaryDirectory() as directory:
@@ -160,5 +220,7 @@ def faults_injected():
 
 
 if __name__ == "__main__":
-    failures = hostile_files() + hostile_fetches() + faults_injected()
+    failures = hostile_files() + hostile_fetches()
+    if "--no-pytest" not in sys.argv:
+        failures += access_control() + faults_injected()
     sys.exit(1 if failures else 0)

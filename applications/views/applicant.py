@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import (
     FileResponse,
+    Http404,
     HttpResponse,
     HttpResponseRedirect,
 )
@@ -424,8 +425,13 @@ def attachment_download(request, reference, attachment_id):
     attachment = get_object_or_404(
         Attachment, pk=attachment_id, application=application
     )
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        # The row outlived its file (a restore, a storage fault): not a 500.
+        raise Http404 from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=safe_pdf_name(attachment.original_name),
         content_type="application/pdf",

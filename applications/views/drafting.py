@@ -261,14 +261,22 @@ def autosave(request, reference):
             raise ValueError
     except (ValueError, AttributeError, RecursionError):
         return JsonResponse({"error": _("Malformed request.")}, status=400)
-    application = get_object_or_404(
-        Application.objects.select_related("call__charter"), reference=reference
+    application = (
+        Application.objects.select_related("call__charter")
+        .filter(reference=reference)
+        .first()
     )
     session_expired = False
     if request.user.is_authenticated:
+        if application is None:
+            raise Http404
         user = request.user
     else:
-        user = user_from_draft_token(payload.get("draft_token"), application)
+        # Without a session, an unknown reference answers like a known one
+        # (401): the answer must not tell which references exist.
+        user = application and user_from_draft_token(
+            payload.get("draft_token"), application
+        )
         if user is None:
             return JsonResponse(
                 {

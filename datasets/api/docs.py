@@ -267,3 +267,42 @@ READINGS_EXAMPLES = [
         },
     ),
 ]
+
+
+# The errors any API operation may answer, whatever its view documents: a dead
+# key (401) or a refused one (403) on every endpoint that reads keys, an
+# unknown object (404) where the path names one, a bad parameter (400) where
+# the query has any, the limits (429) and a limiter outage (503). Each is the
+# JSON body of ``ErrorSerializer``. Schemathesis (tests/security) checks every
+# answer against the schema, so none may be left out.
+COMMON_ERRORS = {
+    "400": "A parameter is malformed, out of range or unknown.",
+    "401": "The API key is malformed, unknown, expired or revoked.",
+    "403": "The key may not read this (grant suspended, IP ranges, datasets).",
+    "404": "Nothing has this identifier.",
+    "429": "Over a rate limit: see Retry-After.",
+    "503": "The limits cannot be counted at the moment: try again shortly.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: document ``COMMON_ERRORS`` on
+    every GET operation of the API that does not document them itself."""
+    schemas = result.get("components", {}).get("schemas", {})
+    if "Error" not in schemas:
+        return result
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, operations in result.get("paths", {}).items():
+        get = operations.get("get")
+        if get is None:
+            continue
+        has_query = any(p.get("in") == "query" for p in get.get("parameters", []))
+        for status, description in COMMON_ERRORS.items():
+            if status == "404" and "{" not in path:
+                continue
+            if status == "400" and not has_query:
+                continue
+            get.setdefault("responses", {}).setdefault(
+                status, {"description": description, "content": body}
+            )
+    return result

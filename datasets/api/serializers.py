@@ -119,7 +119,9 @@ class DatasetSerializer(serializers.ModelSerializer):
 
 class SensorSerializer(serializers.ModelSerializer):
     street = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    parking_zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parking_zone = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     datasets = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )

@@ -1,5 +1,4 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 
 from datasets.access.register import RegisterView
 
@@ -7,7 +6,7 @@ from . import leaks, views
 
 app_name = "api"
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", views.ApiSchemaView.as_view(), name="schema"),
     path(
         "docs/",
         views.ApiDocsView.as_view(url_name="api:schema"),

@@ -28,7 +28,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from drf_spectacular.views import SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import generics
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.renderers import JSONRenderer
@@ -70,7 +70,26 @@ from .throttling import PortalRateThrottle, add_ratelimit_headers, admit
 CATALOGUE_MAX_AGE = 300
 
 
-class ApiDocsView(SpectacularSwaggerSplitView):
+class JsonErrors:
+    """Errors in JSON, whatever the view renders when it succeeds (the schema
+    in YAML or OpenAPI JSON, the docs in HTML): a dead key gets the API's
+    usual 401 body, never an error rendered by another renderer."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.exception:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 401:
+            response["WWW-Authenticate"] = AUTHENTICATE_HEADER
+        return response
+
+
+class ApiSchemaView(JsonErrors, SpectacularAPIView):
+    pass
+
+
+class ApiDocsView(JsonErrors, SpectacularSwaggerSplitView):
     """Swagger UI from the vendored sidecar; its settings script is a separate
     URL, so the page holds no inline script or style (strict CSP)."""
 
@@ -218,7 +237,13 @@ class StreetDetailView(PortalAPIView):
         summary="The sensors (JSON, or GeoJSON with format=geojson)",
         operation_id="sensors_list",
         parameters=docs.SENSOR_LIST_PARAMETERS,
-        responses={200: SensorSerializer(many=True)},
+        # Each format its own shape (schemathesis checks answers against it).
+        responses={
+            (200, "application/json"): SensorSerializer(many=True),
+            (200, "application/geo+json"): OpenApiResponse(
+                OpenApiTypes.OBJECT, description="GeoJSON FeatureCollection"
+            ),
+        },
     )
 )
 class SensorListView(PortalAPIView):

@@ -495,6 +495,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the errors it may answer (401, 404, 429...).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "datasets.api.docs.add_error_responses",
+    ],
     "TAGS": [
         {"name": "catalogue", "description": "Datasets, metrics, DTPR sheets."},
         {"name": "places", "description": "Streets, sensors (GeoJSON)."},

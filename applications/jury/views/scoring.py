@@ -421,15 +421,20 @@ def score_attachment(request, slug, reference, number):
     if not 1 <= number <= len(attachments):
         raise Http404
     attachment = attachments[number - 1]
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        # The row outlived its file (a restore, a storage fault): not a 500.
+        raise Http404 from None
     if application.call.blind_review:
-        with attachment.file.open("rb") as handle:
+        with handle:
             data = blind.strip_pdf_metadata(handle.read())
         response = HttpResponse(data, content_type="application/pdf")
         name = blind.blind_filename(application.reference, number)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
         response = FileResponse(
-            attachment.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=safe_pdf_name(attachment.original_name),
             content_type="application/pdf",

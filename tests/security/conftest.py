@@ -1,0 +1,5 @@
+from . import report
+
+
+def pytest_sessionfinish(session, exitstatus):
+    report.write()

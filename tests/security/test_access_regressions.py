@@ -71,7 +71,7 @@ def test_autosave_without_session_tells_no_reference_apart(
         answers[reference] = (response.status_code, response.json())
     expected = (
         401,
-        {"error": "Votre session a expiré : reconnectez-vous.", "login": True},
+        {"error": "Votre session a expiré\u00a0: reconnectez-vous.", "login": True},
     )
     assert answers == {application.reference: expected, "AMI9-9999": expected}
 

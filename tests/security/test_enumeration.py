@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from portal.accounts.models import User
 from portal.outbox.models import OutgoingEmail
@@ -29,6 +30,14 @@ def page(response, *typed):
     for pattern, replacement in VOLATILE:
         text = pattern.sub(replacement, text)
     return response.status_code, response.get("Location"), text
+
+
+@pytest.fixture(autouse=True)
+def in_french():
+    """The pages are read in French, whatever language an earlier test left
+    active in this thread (``reverse`` follows it)."""
+    with translation.override("fr"):
+        yield
 
 
 @pytest.fixture

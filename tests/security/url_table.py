@@ -109,6 +109,7 @@ KWARGS = {
     "workshops_bo:demoday_results": DEMODAY,
     "workshops_bo:demoday_results_publish": DEMODAY,
     "access:key_create": {"pk": "grant.pk"},
+    "workshops_bo:room_edit": {"pk": "room.pk"},
     "access:key_rotate": {"pk": "key.pk"},
     "access:key_revoke": {"pk": "key.pk"},
     "access:grant_detail": {"pk": "grant.pk"},
@@ -183,7 +184,12 @@ TABLE = {
     },
     "access:key_rotate": {
         "GET": "login 404 404 200 404 404 404 404",
-        "POST": "login 404 404 200 404 404 404 404",
+        "POST": "login 404 404 302 404 404 404 404",
+    },
+    # The page that shows a new key once: the world has no key just created.
+    "access:key_token": {
+        "GET": "login 404 404 404 404 404 404 404",
+        "POST": "login 405 405 405 405 405 405 405",
     },
     "access:leak_report": {
         "GET": "200 200 200 200 200 200 200 200",
@@ -941,6 +947,41 @@ TABLE = {
     "workshops_bo:participation": {
         "GET": "login 404 404 404 403 403 200 404",
         "POST": "login 404 404 404 405 405 405 404",
+    },
+    # The programme dashboard: organisers (and partners, not a role here).
+    "dashboard_bo:dashboard": {
+        "GET": "login 404 404 404 403 403 200 404",
+        "POST": "login 404 404 404 405 405 405 404",
+    },
+    "dashboard_bo:partners": {
+        "GET": "login 404 404 404 403 403 200 404",
+        "POST": "login 404 404 404 403 403 200 404",
+    },
+    # The world has no partner and no report: the organiser gets 404.
+    "dashboard_bo:partner_revoke": {
+        "GET": "login 404 404 404 405 405 405 404",
+        "POST": "login 404 404 404 403 403 404 404",
+    },
+    "dashboard_bo:report_download": {
+        "GET": "login 404 404 404 403 403 404 404",
+        "POST": "login 404 404 404 405 405 405 404",
+    },
+    "dashboard_bo:report_request": {
+        "GET": "login 404 404 404 405 405 405 404",
+        "POST": "login 404 404 404 403 403 302 404",
+    },
+    "dashboard_bo:report_status": {
+        "GET": "login 404 404 404 403 403 404 404",
+        "POST": "login 404 404 404 405 405 405 404",
+    },
+    # The map's GeoJSON: public open data.
+    "datasets:map_geojson": {
+        "GET": "200 200 200 200 200 200 200 200",
+        "POST": "405 405 405 405 405 405 405 405",
+    },
+    "workshops_bo:room_edit": {
+        "GET": "login 404 404 404 403 403 200 404",
+        "POST": "login 404 404 404 403 403 200 404",
     },
     "workshops_bo:room_list": {
         "GET": "login 404 404 404 403 403 200 404",

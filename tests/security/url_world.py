@@ -108,6 +108,7 @@ def build_world():
         FollowUpAction,
         ProjectInvitation,
         Registration,
+        Room,
         Workshop,
     )
 
@@ -195,6 +196,7 @@ def build_world():
     ).first()
     w.certificate_run = CertificateRun.objects.filter(workshop=w.workshop).first()
     w.feed = CalendarFeed.objects.create(user=w.users["member"])
+    w.room = Room.objects.order_by("pk").first()
 
     w.dataset = Dataset.objects.get(slug="pedestrian-flows")
     w.sensor = Sensor.objects.order_by("code").first()

@@ -88,6 +88,10 @@ def table_line(name, seen):
     return f'    "{name}": {{{methods}}},'
 
 
+# pytest-django creates the test database only for the aliases that marked
+# tests use: this mark makes the module run on its own (the world is built once
+# per module, outside any test's transaction).
+@pytest.mark.django_db
 def test_every_url_pattern_is_in_the_table(world, unblocked):
     missing = sorted(name for name in PATTERNS if expected_for(name) is None)
     suggestions = []

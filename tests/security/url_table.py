@@ -76,14 +76,14 @@ KWARGS = {
     "workshops:checkin_scan": {**WORKSHOP, "token": "registration.checkin_token"},
     "workshops:minutes_edit": WORKSHOP,
     "workshops:materials": WORKSHOP,
-    "workshops:material_remove": WORKSHOP,
+    "workshops:material_remove": {**WORKSHOP, "pk": "material.pk"},
     "workshops:actions": WORKSHOP,
     "workshops:action_edit": {**WORKSHOP, "pk": "action.pk"},
     "workshops:ticket": WORKSHOP,
     "workshops:ticket_qr": WORKSHOP,
     "workshops:feedback": WORKSHOP,
     "workshops:certificate_download": WORKSHOP,
-    "workshops:material_download": WORKSHOP,
+    "workshops:material_download": {**WORKSHOP, "pk": "material.pk"},
     "workshops:workshop_detail": WORKSHOP,
     "workshops:workshop_register": WORKSHOP,
     "workshops:workshop_cancel": WORKSHOP,
@@ -816,13 +816,17 @@ TABLE = {
         "GET": "login 200 200 200 200 200 200 200",
         "POST": "login 405 405 405 405 405 405 405",
     },
+    # A support published to participants: the workshop's confirmed
+    # participants (the team member, and the other team's holder, whose Project
+    # attended the demo's DTPR workshop) and those who run it; 404 to others.
     "workshops:material_download": {
-        "GET": "404 404 404 404 404 404 404 404",
+        "GET": "404 404 200 200 404 404 200 200",
         "POST": "405 405 405 405 405 405 405 405",
     },
+    # Removing it: only those who run the workshop.
     "workshops:material_remove": {
         "GET": "405 405 405 405 405 405 405 405",
-        "POST": "login 404 404 404 404 404 404 404",
+        "POST": "login 404 404 404 404 404 302 302",
     },
     "workshops:materials": {
         "GET": "login 404 404 404 404 404 200 200",

@@ -98,6 +98,7 @@ def build_world():
     from portal.accounts.models import OrganiserRole, User
     from tests.applications.factories import BLANK_PDF
     from tests.conftest import make_user
+    from workshops.enums import Visibility
     from workshops.models import (
         CalendarFeed,
         Certificate,
@@ -106,6 +107,7 @@ def build_world():
         DemoDayJuror,
         FacilitatorBooking,
         FollowUpAction,
+        Material,
         ProjectInvitation,
         Registration,
         Room,
@@ -197,6 +199,16 @@ def build_world():
     w.certificate_run = CertificateRun.objects.filter(workshop=w.workshop).first()
     w.feed = CalendarFeed.objects.create(user=w.users["member"])
     w.room = Room.objects.order_by("pk").first()
+    # A support published to the workshop's participants, with its file.
+    w.material = Material.objects.create(
+        workshop=w.workshop,
+        title="Support de l'atelier",
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="support.pdf"),
+        original_name="support.pdf",
+        size=15,
+        sha256="0" * 64,
+        visibility=Visibility.PARTICIPANTS,
+    )
 
     w.dataset = Dataset.objects.get(slug="pedestrian-flows")
     w.sensor = Sensor.objects.order_by("code").first()

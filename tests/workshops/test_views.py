@@ -429,20 +429,20 @@ def _post_register(client, workshop):
 def test_registration_post_queries_are_pinned(
     client, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    """The registration POST does only what its redirect needs: the session's
-    user, the workshop, the verified address, the person's Project, then in a
-    savepoint the seat UPDATE, the registration and its audit event; the
-    waiting list adds a locked re-read and the position for the message. The
-    emails are built after the commit, outside the request."""
+    """The registration POST does only what its redirect needs: the session,
+    its user and the workshop, then ONE call of ``workshops_register`` that
+    checks the address and the team, takes the seat or a place on the waiting
+    list, writes the registration and its audit event and counts the
+    position for the message. The emails are built after the commit, outside
+    the request."""
     workshop = WorkshopFactory(capacity=1)
     first = make_user("pinned-1@example.org")
     second = make_user("pinned-2@example.org")
 
     client.force_login(first)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        # session, user, workshop, verified, projects, SAVEPOINT, UPDATE,
-        # INSERT, audit INSERT, RELEASE
-        with django_assert_num_queries(10):
+        # session, user, workshop, workshops_register()
+        with django_assert_num_queries(4):
             response = _post_register(client, workshop)
     assert response.status_code == 302
     assert response["Location"] == f"/agenda/{workshop.slug}/"
@@ -450,8 +450,8 @@ def test_registration_post_queries_are_pinned(
     assert OutgoingEmail.objects.count() == 0
 
     client.force_login(second)
-    # ... plus the locked re-read when no seat was free, and the position.
-    with django_assert_num_queries(12):
+    # The same when no seat is free: the waiting list is in the same call.
+    with django_assert_num_queries(4):
         response = _post_register(client, workshop)
     assert response.status_code == 302
     states = dict(

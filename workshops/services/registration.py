@@ -2,7 +2,8 @@
 
 Capacity holds whatever the concurrency. The workshop row carries the seats
 taken of each kind (``taken_project_seats``, ``taken_resident_seats``), and a
-registration takes a seat with ONE statement::
+registration takes a seat with ONE statement (in the PostgreSQL function
+``workshops_register``, migration 0006, which ``register`` calls once)::
 
     UPDATE workshops_workshop SET taken_<kind> = taken_<kind> + 1
     WHERE id = %s AND <registration open> AND <a seat of that kind is free>
@@ -13,8 +14,9 @@ re-checking the ``WHERE`` on the row as the previous one left it: two people
 for the last seat cannot both get it. Whoever finds no seat locks the row
 (``FOR NO KEY UPDATE``), checks again and joins the waiting list, so a
 cancellation (which locks the row ``FOR UPDATE``) waits for them and promotes
-them. The row lock is held only for the registration's INSERT and its audit
-event: the emails and the .ics are built after the commit, in a task.
+them. The row lock is held only for the function's own work (the
+registration's row, its audit event) and the commit: the emails and the .ics
+are built after the commit, in a task.
 
 Seats: ``project_seats`` are kept for the teams of Projects,
 ``resident_seats`` for residents, and the rest of the capacity is open to
@@ -31,26 +33,25 @@ import datetime
 import logging
 from functools import partial
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from applications.enums import ProjectState
 from applications.models import Project
-from portal.accounts.permissions import has_verified_email
 from portal.audit.services import record_event
 
 from ..enums import (
-    REGISTRATION_TRANSITIONS,
-    Audience,
     RegistrationState,
     Seat,
     WorkshopState,
 )
-from ..models import Registration, Workshop
+from ..models import Registration, Workshop, new_token
 from . import emails
 
 logger = logging.getLogger(__name__)
@@ -188,31 +189,6 @@ def waitlist_position(registration):
     )
 
 
-def _choose_seat(workshop, user, project):
-    """The seat kind and Project of ``user`` at ``workshop``, or an error."""
-    if project is None and workshop.audience == Audience.RESIDENTS:
-        return Seat.RESIDENT, None
-    projects = team_projects(user)
-    if project is not None:
-        if not projects.filter(pk=project.pk).exists():
-            raise RegistrationError(
-                _("You are not a member of the team of this project.")
-            )
-    else:
-        project = projects.order_by("name", "id").first()
-    if workshop.audience == Audience.PROJECTS:
-        if project is None:
-            raise RegistrationError(
-                _("This workshop is reserved for the teams of the projects.")
-            )
-        return Seat.PROJECT, project
-    if workshop.audience == Audience.RESIDENTS:
-        return Seat.RESIDENT, None
-    if project is not None:
-        return Seat.PROJECT, project
-    return Seat.RESIDENT, None
-
-
 def registration_problem(workshop, *, now):
     """Why registration at ``workshop`` is closed now, or "" when open."""
     if workshop.state != WorkshopState.PUBLISHED:
@@ -224,151 +200,85 @@ def registration_problem(workshop, *, now):
     return ""
 
 
-def _take_seat(workshop_id, seat, *, now):
-    """Take a seat of kind ``seat`` if one is free and registration is open.
-
-    Returns (state, workshop sequence); raises ``RegistrationError`` when
-    registration is closed. Call inside a transaction: the workshop row stays
-    locked until it ends.
-    """
-    column, other_reserved, other_taken = _COLUMNS[seat]
-    table = Workshop._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {column} = {column} + 1 "  # noqa: S608 - fixed names
-            "WHERE id = %s AND state = %s AND registration_opens_at <= %s "
-            "AND registration_closes_at > %s AND starts_at > %s "
-            f"AND capacity - {column} - GREATEST({other_reserved}, {other_taken}) > 0 "
-            "RETURNING sequence",
-            [workshop_id, WorkshopState.PUBLISHED, now, now, now],
-        )
-        row = cursor.fetchone()
-    if row is not None:
-        return RegistrationState.CONFIRMED, row[0]
-    # No seat, or closed. Lock the row, then look again: a seat freed in the
-    # meantime is taken; else the person joins the waiting list while the
-    # row is locked, so that a cancellation after us promotes them.
-    locked = (
-        Workshop.objects.select_for_update(no_key=True)
-        .only(
-            "state",
-            "registration_opens_at",
-            "registration_closes_at",
-            "starts_at",
-            "capacity",
-            "project_seats",
-            "resident_seats",
-            "taken_project_seats",
-            "taken_resident_seats",
-            "sequence",
-        )
-        .get(pk=workshop_id)
-    )
-    problem = registration_problem(locked, now=now)
-    if problem:
-        raise RegistrationError(problem)
-    if seats_free(locked, seat, taken_seats(locked)) > 0:
-        _move_counter(locked, seat, +1)
-        return RegistrationState.CONFIRMED, locked.sequence
-    return RegistrationState.WAITLISTED, locked.sequence
+# The outcomes of ``workshops_register`` that refuse, and their messages.
+_REFUSALS = {
+    "unverified": _lazy("Please verify your email address before registering."),
+    "not_member": _lazy("You are not a member of the team of this project."),
+    "projects_only": _lazy("This workshop is reserved for the teams of the projects."),
+    "not_published": _lazy("This workshop is not open for registration."),
+    "not_open": _lazy("Registration has not opened yet."),
+    "closed": _lazy("Registration is closed."),
+    "already": _lazy("You are already registered for this workshop."),
+}
 
 
 def register(workshop, *, user, project=None, now=None):
     """Register ``user`` at ``workshop``: confirmed if a seat of their kind is
-    free, else on the waiting list. Returns the ``Registration``.
+    free, else on the waiting list. Returns the ``Registration``, with its
+    place on the waiting list in ``position`` (None when confirmed).
 
     Raises ``RegistrationError`` when registration is closed, the audience
     excludes the person, the account has no verified address, or the person
     already holds a live registration. A cancelled registration is reused.
+    ``project``: the person comes for that Project's team (an invitation);
+    else for the first of their active Projects, where the audience allows.
 
-    The checks and the person's Project are read before the transaction; in
-    it, one UPDATE takes the seat (see the module's docstring), then the
-    registration and its audit event are inserted. After the commit a task
+    One round trip: the PostgreSQL function ``workshops_register``
+    (migration 0006) checks the address and the team, takes the seat (see the
+    module's docstring), writes the registration and its audit event, and
+    counts the place on the waiting list. In autocommit it is its own
+    transaction, so the workshop's row is locked only for that statement;
+    inside a caller's transaction it commits with it. After the commit a task
     queues the confirmation (with its .ics) or the waiting-list email in the
     outbox, once.
     """
     stamp_inside = now is None
     now = now or timezone.now()
-    if not user.is_authenticated or not has_verified_email(user):
-        raise RegistrationError(
-            _("Please verify your email address before registering.")
-        )
+    if not user.is_authenticated:
+        raise RegistrationError(_REFUSALS["unverified"])
     problem = registration_problem(workshop, now=now)
     if problem:
         raise RegistrationError(problem)
-    seat, project = _choose_seat(workshop, user, project)
-    try:
-        # Most people have no row yet: insert, and let the unique constraint
-        # tell the few who have one.
-        return _register(
-            workshop,
-            user=user,
-            seat=seat,
-            project=project,
-            now=now,
-            stamp_inside=stamp_inside,
-            existing_id=None,
+    token = new_token()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM workshops_register(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                workshop.pk,
+                user.pk,
+                project.pk if project is not None else None,
+                workshop.audience,
+                now,
+                stamp_inside,
+                token,
+                ContentType.objects.get_for_model(Registration).pk,
+                workshop.slug,
+                timezone.now(),
+            ],
         )
-    except IntegrityError:
-        pass
-    existing = Registration.objects.filter(workshop=workshop, user=user).first()
-    if existing is None or existing.state in LIVE_STATES:
-        # A double click: the database kept one row.
-        raise RegistrationError(_("You are already registered for this workshop."))
-    return _register(
-        workshop,
+        (outcome, position, pk, seat, project_id, created_at, at, sequence, token) = (
+            cursor.fetchone()
+        )
+    if outcome in _REFUSALS:
+        raise RegistrationError(str(_REFUSALS[outcome]))
+    confirmed = outcome == RegistrationState.CONFIRMED
+    registration = Registration(
+        pk=pk,
+        workshop=workshop,
         user=user,
+        project_id=project_id,
         seat=seat,
-        project=project,
-        now=now,
-        stamp_inside=stamp_inside,
-        existing_id=existing.pk,
+        state=outcome,
+        created_at=created_at,
+        confirmed_at=at if confirmed else None,
+        waitlisted_at=None if confirmed else at,
+        ics_sequence_sent=sequence if confirmed else -1,
+        checkin_token=token,
     )
-
-
-def _register(workshop, *, user, seat, project, now, stamp_inside, existing_id):
-    with transaction.atomic():
-        state, sequence = _take_seat(workshop.pk, seat, now=now)
-        # Stamped once the row is locked: the waiting list's order is the
-        # order in which people got the lock.
-        at = timezone.now() if stamp_inside else now
-        before = None
-        if existing_id is None:
-            registration = Registration(workshop=workshop, user=user, created_at=at)
-        else:
-            registration = Registration.objects.select_for_update().get(pk=existing_id)
-            if registration.state in LIVE_STATES:
-                raise RegistrationError(
-                    _("You are already registered for this workshop.")
-                )
-            if state not in REGISTRATION_TRANSITIONS[registration.state]:
-                raise RegistrationError(_("This registration cannot change now."))
-            before = {"state": registration.state}
-            registration.workshop = workshop
-        registration.project = project
-        registration.seat = seat
-        registration.state = state
-        registration.cancelled_at = None
-        registration.checked_in_at = None
-        if state == RegistrationState.CONFIRMED:
-            registration.confirmed_at = at
-            registration.waitlisted_at = None
-            registration.ics_sequence_sent = sequence
-        else:
-            registration.confirmed_at = None
-            registration.waitlisted_at = at
-        registration.save()
-        record_event(
-            "workshop.registered"
-            if state == RegistrationState.CONFIRMED
-            else "workshop.waitlisted",
-            actor=user,
-            target=registration,
-            before=before,
-            after={"state": state, "seat": seat},
-            data={"workshop": workshop.slug},
-        )
-        _email_on_commit(registration)
+    registration._state.adding = False
+    registration._state.db = connection.alias
+    registration.position = position
+    _email_on_commit(registration)
     return registration
 
 

@@ -142,7 +142,7 @@ def workshop_register(request, slug):
                     "The workshop is full: you are "
                     "on the waiting list, in position %(n)s."
                 )
-                % {"n": waitlist_position(registration)},
+                % {"n": registration.position},
             )
     return redirect("workshops:workshop_detail", slug=workshop.slug)
 

@@ -7,9 +7,15 @@ from portal.accounts.models import OrganiserRole, User
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (rate limits, throttles)."""
+    """Each test starts with an empty cache (rate limits, throttles) and no
+    response-cache write waiting for the next API request (a test's answer
+    never lands in another test's cache)."""
+    from datasets.api import fastcache
+
+    fastcache.discard_later()
     cache.clear()
     yield
+    fastcache.discard_later()
     cache.clear()
 
 

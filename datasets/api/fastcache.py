@@ -15,6 +15,8 @@ import functools
 import hashlib
 import logging
 import pickle
+import threading
+import time
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -105,6 +107,67 @@ def delete(key):
         backend.delete(key)
         return
     client.delete(backend.make_and_validate_key(key))
+
+
+# Writes waiting for the next exchange() of this thread (set_later()).
+_later = threading.local()
+LATER_MAX = 32
+
+
+def set_later(key, value, timeout):
+    """``set()`` sent in the next ``exchange()`` of this thread, before its
+    reads: the readings endpoint's answers go to the response cache without a
+    Redis round trip of their own (the next keyed request carries them).
+
+    The lifetime counts from now: a write that waited is sent with what is
+    left of ``timeout``, and dropped once that is spent. A thread that asks
+    this thread's own key again reads it (the writes go first); another
+    process reads it once this thread has served one more request, or sent
+    ``LATER_MAX`` of them. A write lost with Redis costs one computation.
+    Without Redis (tests' local memory), a plain ``set()``."""
+    backend = _backend()
+    if _redis(backend) is None:
+        set(key, value, timeout)
+        return
+    writes = getattr(_later, "writes", None)
+    if writes is None:
+        writes = _later.writes = []
+    deadline = None if timeout is None else time.monotonic() + timeout
+    writes.append((key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), deadline))
+    if len(writes) >= LATER_MAX:
+        flush_later()
+
+
+def discard_later():
+    """Forget this thread's waiting writes (the tests, between two tests)."""
+    _later.writes = []
+
+
+def _take_later():
+    writes = getattr(_later, "writes", None)
+    if not writes:
+        return []
+    _later.writes = []
+    now = time.monotonic()
+    return [
+        (key, raw, None if deadline is None else int(deadline - now))
+        for key, raw, deadline in writes
+        if deadline is None or deadline - now >= 1
+    ]
+
+
+@_degrade(None)
+def flush_later():
+    """Send this thread's waiting writes now, in one round trip."""
+    writes = _take_later()
+    if not writes:
+        return
+    backend = _backend()
+    client = _redis(backend)
+    pipe = client.pipeline(transaction=False)
+    for key, raw, ttl in writes:
+        pipe.set(backend.make_and_validate_key(key), raw, ex=ttl)
+    pipe.execute()
 
 
 def _loads(raw):
@@ -224,6 +287,7 @@ def exchange(counters, keys, *, peek=(), meter=None, flag=None):
     if location is not None and not portal_cache.redis_available(location):
         raise Unavailable()
     make = backend.make_and_validate_key
+    writes = _take_later()
     script_keys = [make(key) for key, _timeout in counters]
     args = [len(counters), *(int(timeout) for _key, timeout in counters)]
     if meter is not None:
@@ -232,6 +296,8 @@ def exchange(counters, keys, *, peek=(), meter=None, flag=None):
 
     def send():
         pipe = client.pipeline(transaction=False)
+        for key, raw, ttl in writes:
+            pipe.set(make(key), raw, ex=ttl)
         if script_keys:
             pipe.evalsha(_COUNT_SHA, len(script_keys), *script_keys, *args)
         for key in keys:
@@ -255,6 +321,7 @@ def exchange(counters, keys, *, peek=(), meter=None, flag=None):
             portal_cache.mark_redis_down(location)
         logger.warning("Redis unavailable: the API's limits cannot be counted")
         raise Unavailable() from None
+    del results[: len(writes)]
     counts = [int(n) for n in results.pop(0)] if script_keys else []
     flag_set = bool(results.pop()) if flag is not None else False
     values = [_loads(raw) for raw in results[: len(keys)]]

@@ -423,10 +423,11 @@ def _not_modified(request, cached):
 
 
 class _StoreWhenSent(HttpResponse):
-    """A response that writes its answer to the response cache once sent.
+    """A response that hands its answer to the response cache once sent.
 
-    The server calls ``close()`` after the last byte went out: the client does
-    not wait for the cache write's Redis round trip.
+    The server calls ``close()`` after the last byte went out; the write
+    itself travels with the next keyed request's admission round trip
+    (``fastcache.set_later``): no Redis round trip of its own.
     """
 
     store = None
@@ -632,7 +633,7 @@ def answer_readings(request, query, params):
         "datasets": _datasets_of(selection),
     }
     return _cached_response(
-        request, cached, store=lambda: fastcache.set(cache_key, cached, max_age)
+        request, cached, store=lambda: fastcache.set_later(cache_key, cached, max_age)
     )
 
 

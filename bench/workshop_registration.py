@@ -238,6 +238,12 @@ def main(argv=None):
         bare_latencies, _bare_statuses = fire(
             "/bench/bare", cookies, port=args.port, method="GET"
         )
+        # The signed-in ceiling: the same people POST a form that does
+        # nothing (session and user read, CSRF check, redirect): what any
+        # signed-in form costs before its own work.
+        signed_latencies, _signed_statuses = fire(
+            "/bench/signed-in", cookies, port=args.port
+        )
         # The baseline: the same people load the workshop's page at once (the
         # same session, user and workshop queries, no lock, no write).
         page = f"/agenda/{workshop.slug}/"
@@ -256,6 +262,14 @@ def main(argv=None):
         f"{args.people} concurrent GET /bench/bare (ceiling, no work): "
         f"p50 {statistics.median(bare_timings):.0f} ms · "
         f"p95 {bare_timings[max(0, round(0.95 * len(bare_timings)) - 1)]:.0f} ms"
+    )
+    signed_timings = sorted(value * 1000 for value in signed_latencies)
+    print(
+        f"{args.people} concurrent POST /bench/signed-in (signed-in ceiling: "
+        f"session, user, CSRF, redirect): "
+        f"p50 {statistics.median(signed_timings):.0f} ms · "
+        f"p95 {signed_timings[max(0, round(0.95 * len(signed_timings)) - 1)]:.0f} ms"
+        f" · statuses {sorted(set(_signed_statuses))}"
     )
     page_timings = sorted(value * 1000 for value in page_latencies)
     print(

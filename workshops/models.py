@@ -444,6 +444,9 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
     )
+    # Its confirmation or waiting-list email is still to be queued in the
+    # outbox (services.registration.send_due_registration_emails).
+    email_due = models.BooleanField(default=False)
 
     objects = RegistrationQuerySet.as_manager()
 
@@ -456,7 +459,14 @@ class Registration(models.Model):
                 fields=["workshop", "user"], name="one_registration_per_person"
             )
         ]
-        indexes = [models.Index(fields=["workshop", "state", "waitlisted_at"])]
+        indexes = [
+            models.Index(fields=["workshop", "state", "waitlisted_at"]),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(email_due=True),
+                name="registration_email_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user_id} @ {self.workshop_id} ({self.state})"

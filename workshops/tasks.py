@@ -13,14 +13,14 @@ def send_due_reminders_task():
     return send_due_reminders()
 
 
-@shared_task(name="workshops.send_registration_email")
-def send_registration_email_task(*, registration_id, state, at):
-    """After a registration's commit: queue its confirmation (with the .ics)
-    or its waiting-list email in the outbox, once (keyed)."""
-    from .services.registration import send_registration_email
+@shared_task(name="workshops.send_due_registration_emails")
+def send_due_registration_emails_task():
+    """Woken after registrations' commits, and by beat every minute: queue
+    the confirmation (with the .ics) or waiting-list email of every
+    registration marked due in the outbox, once (keyed). Returns how many."""
+    from .services.registration import send_due_registration_emails
 
-    email = send_registration_email(registration_id, state=state, at=at)
-    return email.pk if email is not None else None
+    return send_due_registration_emails()
 
 
 # --- DemoDay ---

@@ -217,6 +217,13 @@ PORTAL_SIMULATOR_LIVE = env_bool("PORTAL_SIMULATOR_LIVE", False)
 PORTAL_SIMULATOR_SEED = int(os.environ.get("PORTAL_SIMULATOR_SEED", "17"))
 
 # One periodic schedule for the whole portal; apps add their entries here.
+# A registration's email is queued by a sweep that registrations wake up:
+# at most one wake-up per web process every WORKSHOPS_EMAIL_WAKE_SECONDS,
+# the sweep running WORKSHOPS_EMAIL_SWEEP_DELAY seconds after it (longer, so
+# that it sees the registrations whose wake-up was spared).
+WORKSHOPS_EMAIL_WAKE_SECONDS = 0.5
+WORKSHOPS_EMAIL_SWEEP_DELAY = 1
+
 CELERY_BEAT_SCHEDULE = {
     # The retention stated in the privacy notice: accounts unused for 3 years.
     "accounts-purge-inactive": {
@@ -254,6 +261,12 @@ CELERY_BEAT_SCHEDULE = {
     "workshops-send-due-reminders": {
         "task": "workshops.send_due_reminders",
         "schedule": 5 * 60,
+    },
+    # Registration emails whose wake-up was lost (broker down): the rows stay
+    # marked due until a sweep queues them (workshops.services.registration).
+    "workshops-send-due-registration-emails": {
+        "task": "workshops.send_due_registration_emails",
+        "schedule": 60,
     },
     # The feedback survey, once to each attendee after a workshop ends.
     "workshops-send-feedback-invitations": {

@@ -27,6 +27,10 @@ STORAGES = {
 # Feature tests run tasks in-process, through the same .delay() calls; the
 # real Redis broker and a real worker are exercised by tests/portal/test_celery.py.
 CELERY_TASK_ALWAYS_EAGER = True
+# Run in-process, each registration's sweep queues its email at once: every
+# registration wakes it (tests/workshops/test_registration_emails.py checks
+# the spared wake-ups with the production values).
+WORKSHOPS_EMAIL_WAKE_SECONDS = 0
 # Files are never served from a public URL (views check permissions and stream
 # them); the live server of the browser tests only needs a prefix to compare.
 MEDIA_URL = "/_media-never-served/"

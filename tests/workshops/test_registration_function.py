@@ -194,3 +194,51 @@ def test_the_same_person_posting_twice_at_once_gets_one_seat():
             ).count()
             == 1
         )
+
+
+def test_by_slug_a_missing_workshop_or_a_draft_is_not_found(client):
+    from workshops.services.registration import register_by_slug
+
+    user = make_user("resident@example.org")
+    draft = WorkshopFactory(state="draft")
+
+    with pytest.raises(Workshop.DoesNotExist):
+        register_by_slug("no-such-workshop", user=user)
+    with pytest.raises(Workshop.DoesNotExist):
+        register_by_slug(draft.slug, user=user)
+    client.force_login(user)
+    response = client.post(f"/agenda/{draft.slug}/inscription/")
+    assert response.status_code == 404
+    assert not Registration.objects.exists()
+    assert Workshop.objects.get(pk=draft.pk).taken_resident_seats == 0
+
+
+def test_by_slug_an_organiser_is_told_a_draft_is_not_open(organiser):
+    from workshops.services.registration import register_by_slug
+
+    draft = WorkshopFactory(state="draft")
+    with override("en"), pytest.raises(RegistrationError) as refused:
+        register_by_slug(draft.slug, user=organiser)
+    assert refused.value.messages == ["This workshop is not open for registration."]
+    assert not Registration.objects.exists()
+
+
+def test_by_slug_the_registration_is_written_once():
+    from workshops.services.registration import register_by_slug
+
+    workshop = WorkshopFactory(capacity=1)
+    first = register_by_slug(workshop.slug, user=make_user("a@example.org"))
+    second = register_by_slug(workshop.slug, user=make_user("b@example.org"))
+    assert (first.state, first.workshop_id, first.position) == (
+        "confirmed",
+        workshop.pk,
+        None,
+    )
+    assert (second.state, second.workshop_id, second.position) == (
+        "waitlisted",
+        workshop.pk,
+        1,
+    )
+    assert list(
+        Registration.objects.order_by("id").values_list("user__email", "state")
+    ) == [("a@example.org", "confirmed"), ("b@example.org", "waitlisted")]

@@ -31,8 +31,9 @@ repairs).
 
 import datetime
 import logging
-from functools import partial
+import time
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -44,6 +45,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from applications.enums import ProjectState
 from applications.models import Project
+from portal.accounts.permissions import is_organiser
 from portal.audit.services import record_event
 
 from ..enums import (
@@ -205,6 +207,7 @@ _REFUSALS = {
     "unverified": _lazy("Please verify your email address before registering."),
     "not_member": _lazy("You are not a member of the team of this project."),
     "projects_only": _lazy("This workshop is reserved for the teams of the projects."),
+    "draft": _lazy("This workshop is not open for registration."),
     "not_published": _lazy("This workshop is not open for registration."),
     "not_open": _lazy("Registration has not opened yet."),
     "closed": _lazy("Registration is closed."),
@@ -224,47 +227,84 @@ def register(workshop, *, user, project=None, now=None):
     else for the first of their active Projects, where the audience allows.
 
     One round trip: the PostgreSQL function ``workshops_register``
-    (migration 0006) checks the address and the team, takes the seat (see the
-    module's docstring), writes the registration and its audit event, and
-    counts the place on the waiting list. In autocommit it is its own
-    transaction, so the workshop's row is locked only for that statement;
-    inside a caller's transaction it commits with it. After the commit a task
-    queues the confirmation (with its .ics) or the waiting-list email in the
-    outbox, once.
+    (migration 0006) reads the workshop, checks that registration is open,
+    the address and the team, takes the seat (see the module's docstring),
+    writes the registration and its audit event, and counts the place on the
+    waiting list. In autocommit it is its own transaction, so the workshop's
+    row is locked only for that statement; inside a caller's transaction it
+    commits with it. After the commit a task queues the confirmation (with
+    its .ics) or the waiting-list email in the outbox, once.
     """
-    stamp_inside = now is None
-    now = now or timezone.now()
     if not user.is_authenticated:
         raise RegistrationError(_REFUSALS["unverified"])
-    problem = registration_problem(workshop, now=now)
-    if problem:
-        raise RegistrationError(problem)
-    token = new_token()
+    outcome, registration = _register_in_database(
+        workshop.pk, None, user=user, project=project, now=now
+    )
+    if outcome == "missing":
+        raise RegistrationError(_REFUSALS["not_published"])
+    registration.workshop = workshop
+    return registration
+
+
+def register_by_slug(slug, *, user, now=None):
+    """``register()`` at the workshop ``slug``, as the registration form
+    posts it: the workshop is read by the same round trip. Raises
+    ``Workshop.DoesNotExist`` when there is no such workshop, or a draft that
+    ``user`` may not see (the page answers 404)."""
+    if not user.is_authenticated:
+        raise RegistrationError(_REFUSALS["unverified"])
+    outcome, registration = _register_in_database(
+        None, slug, user=user, project=None, now=now
+    )
+    if outcome == "missing":
+        raise Workshop.DoesNotExist(slug)
+    return registration
+
+
+def _register_in_database(workshop_id, slug, *, user, project, now):
+    """One call of ``workshops_register``: ``(outcome, registration)``, the
+    outcome "missing" with no registration; raises ``RegistrationError``
+    for every other refusal (a draft only for an organiser, "missing" for
+    anyone else)."""
+    stamp_inside = now is None
+    now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT * FROM workshops_register(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "SELECT * FROM workshops_register(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [
-                workshop.pk,
+                workshop_id,
+                slug,
                 user.pk,
                 project.pk if project is not None else None,
-                workshop.audience,
                 now,
                 stamp_inside,
-                token,
+                new_token(),
                 ContentType.objects.get_for_model(Registration).pk,
-                workshop.slug,
                 timezone.now(),
             ],
         )
-        (outcome, position, pk, seat, project_id, created_at, at, sequence, token) = (
-            cursor.fetchone()
-        )
+        (
+            outcome,
+            workshop_id,
+            position,
+            pk,
+            seat,
+            project_id,
+            created_at,
+            at,
+            sequence,
+            token,
+        ) = cursor.fetchone()
+    if outcome == "draft" and not is_organiser(user):
+        outcome = "missing"
+    if outcome == "missing":
+        return outcome, None
     if outcome in _REFUSALS:
         raise RegistrationError(str(_REFUSALS[outcome]))
     confirmed = outcome == RegistrationState.CONFIRMED
     registration = Registration(
         pk=pk,
-        workshop=workshop,
+        workshop_id=workshop_id,
         user=user,
         project_id=project_id,
         seat=seat,
@@ -278,36 +318,75 @@ def register(workshop, *, user, project=None, now=None):
     registration._state.adding = False
     registration._state.db = connection.alias
     registration.position = position
-    _email_on_commit(registration)
-    return registration
+    transaction.on_commit(_wake_email_sweep)
+    return outcome, registration
 
 
-def _email_on_commit(registration):
-    if registration.state == RegistrationState.CONFIRMED:
-        at = emails.stamp(registration.confirmed_at)
-    else:
-        at = emails.stamp(registration.waitlisted_at)
-    transaction.on_commit(
-        partial(_queue_email_task, registration.pk, registration.state, at)
-    )
+# When this process last woke the email sweep (time.monotonic()).
+_last_wake = [float("-inf")]
 
 
-def _queue_email_task(registration_id, state, at):
-    from ..tasks import send_registration_email_task
+def _wake_email_sweep():
+    """After a registration's commit: have a worker queue the due emails.
 
+    One task for many registrations: a process that woke the sweep less than
+    ``WORKSHOPS_EMAIL_WAKE_SECONDS`` ago does not send another, and the sweep
+    runs ``WORKSHOPS_EMAIL_SWEEP_DELAY`` seconds after its wake-up, so that
+    it sees every registration whose wake-up it spared (committed before the
+    decision to spare it). 150 registrations at once send a handful of task
+    messages instead of 150 (each costs the request about a millisecond of
+    Celery and a Redis round trip). A wake-up lost with the broker is not an
+    email lost: the row stays due, and beat sweeps every minute.
+    """
+    from ..tasks import send_due_registration_emails_task
+
+    now = time.monotonic()
+    if now - _last_wake[0] < settings.WORKSHOPS_EMAIL_WAKE_SECONDS:
+        return
+    _last_wake[0] = now
     try:
-        send_registration_email_task.delay(
-            registration_id=registration_id, state=state, at=at
+        send_due_registration_emails_task.apply_async(
+            countdown=settings.WORKSHOPS_EMAIL_SWEEP_DELAY
         )
     except Exception:
-        # The broker is down: queue the email here (the outbox sends it
-        # later). Keyed, so a task that did get through adds nothing.
+        _last_wake[0] = float("-inf")
         logger.warning(
-            "workshops: the email task of registration %s could not be queued; "
-            "queuing the email in the request",
-            registration_id,
+            "workshops: the email sweep could not be woken (broker down); "
+            "beat's sweep will queue the emails"
         )
-        send_registration_email(registration_id, state=state, at=at)
+
+
+def send_due_registration_emails(*, batch=200):
+    """Queue in the outbox the email of every registration marked due (its
+    confirmation with the .ics, or its waiting-list email with the position),
+    and clear the mark. Rows locked by a sweep running at the same time are
+    left to it (``SKIP LOCKED``); the outbox's key (the registration and its
+    stamp) makes a second queuing of the same email add nothing. Returns the
+    number of registrations seen."""
+    seen = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Registration.objects.select_for_update(skip_locked=True)
+                .filter(email_due=True)
+                .order_by("id")
+                .values_list("id", "state", "confirmed_at", "waitlisted_at")[:batch]
+            )
+            if not rows:
+                return seen
+            for pk, state, confirmed_at, waitlisted_at in rows:
+                if state == RegistrationState.CONFIRMED:
+                    send_registration_email(
+                        pk, state=state, at=emails.stamp(confirmed_at)
+                    )
+                elif state == RegistrationState.WAITLISTED:
+                    send_registration_email(
+                        pk, state=state, at=emails.stamp(waitlisted_at)
+                    )
+            Registration.objects.filter(pk__in=[row[0] for row in rows]).update(
+                email_due=False
+            )
+        seen += len(rows)
 
 
 def send_registration_email(registration_id, *, state, at):
@@ -358,7 +437,9 @@ def cancel_registration(registration, *, actor, now=None):
         before = registration.state
         registration.state = RegistrationState.CANCELLED
         registration.cancelled_at = now
-        registration.save(update_fields=["state", "cancelled_at"])
+        # Its cancellation email replaces a registration email not yet queued.
+        registration.email_due = False
+        registration.save(update_fields=["state", "cancelled_at", "email_due"])
         if was_confirmed:
             _move_counter(workshop, registration.seat, -1)
         record_event(
@@ -421,8 +502,15 @@ def promote_waiting(workshop, *, now=None, locked=False):
             registration.state = RegistrationState.CONFIRMED
             registration.confirmed_at = now
             registration.ics_sequence_sent = workshop.sequence
+            # The promotion's email replaces a waiting-list email not yet queued.
+            registration.email_due = False
             registration.save(
-                update_fields=["state", "confirmed_at", "ics_sequence_sent"]
+                update_fields=[
+                    "state",
+                    "confirmed_at",
+                    "ics_sequence_sent",
+                    "email_due",
+                ]
             )
             _move_counter(workshop, registration.seat, +1)
             counts = taken_seats(workshop)

@@ -28,7 +28,7 @@ from ..services.registration import (
     RegistrationError,
     cancel_registration,
     online_link_visible,
-    register,
+    register_by_slug,
     registration_problem,
     seats_free,
     taken_seats,
@@ -54,16 +54,6 @@ def agenda(request):
 
 def _workshop_or_404(request, slug):
     workshop = get_object_or_404(workshops_visible_to(request.user), slug=slug)
-    if not can_see_workshop(request.user, workshop):
-        raise Http404
-    return workshop
-
-
-def _workshop_to_register_or_404(request, slug):
-    """The workshop of a registration POST, in one query: no room or DemoDay
-    (the redirect needs neither), the organiser's role asked only for a
-    draft."""
-    workshop = get_object_or_404(Workshop, slug=slug)
     if not can_see_workshop(request.user, workshop):
         raise Http404
     return workshop
@@ -121,9 +111,11 @@ def workshop_detail(request, slug):
 @login_required
 @require_POST
 def workshop_register(request, slug):
-    workshop = _workshop_to_register_or_404(request, slug)
+    # One round trip reads the workshop and registers (register_by_slug).
     try:
-        registration = register(workshop, user=request.user)
+        registration = register_by_slug(slug, user=request.user)
+    except Workshop.DoesNotExist:
+        raise Http404 from None
     except RegistrationError as error:
         messages.error(request, error.messages[0])
     else:
@@ -144,7 +136,7 @@ def workshop_register(request, slug):
                 )
                 % {"n": registration.position},
             )
-    return redirect("workshops:workshop_detail", slug=workshop.slug)
+    return redirect("workshops:workshop_detail", slug=slug)
 
 
 @login_required

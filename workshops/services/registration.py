@@ -32,6 +32,7 @@ repairs).
 import datetime
 import logging
 import time
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -318,7 +319,14 @@ def _register_in_database(workshop_id, slug, *, user, project, now):
     registration._state.adding = False
     registration._state.db = connection.alias
     registration.position = position
-    transaction.on_commit(_wake_email_sweep)
+    transaction.on_commit(
+        partial(
+            _wake_email_sweep,
+            registration.pk,
+            outcome,
+            emails.stamp(at),
+        )
+    )
     return outcome, registration
 
 
@@ -326,7 +334,7 @@ def _register_in_database(workshop_id, slug, *, user, project, now):
 _last_wake = [float("-inf")]
 
 
-def _wake_email_sweep():
+def _wake_email_sweep(registration_id, state, at):
     """After a registration's commit: have a worker queue the due emails.
 
     One task for many registrations: a process that woke the sweep less than
@@ -335,8 +343,12 @@ def _wake_email_sweep():
     it sees every registration whose wake-up it spared (committed before the
     decision to spare it). 150 registrations at once send a handful of task
     messages instead of 150 (each costs the request about a millisecond of
-    Celery and a Redis round trip). A wake-up lost with the broker is not an
-    email lost: the row stays due, and beat sweeps every minute.
+    Celery and a Redis round trip).
+
+    With the broker down, this registration's email (``state``, stamped
+    ``at``) is queued in the outbox here, in the request, as before the
+    sweep existed; the outbox sends it when the mail path allows. Nothing is
+    lost either way: a row still due is swept by beat every minute.
     """
     from ..tasks import send_due_registration_emails_task
 
@@ -352,8 +364,12 @@ def _wake_email_sweep():
         _last_wake[0] = float("-inf")
         logger.warning(
             "workshops: the email sweep could not be woken (broker down); "
-            "beat's sweep will queue the emails"
+            "queuing the email of registration %s in the request",
+            registration_id,
         )
+        with transaction.atomic():
+            send_registration_email(registration_id, state=state, at=at)
+            Registration.objects.filter(pk=registration_id).update(email_due=False)
 
 
 def send_due_registration_emails(*, batch=200):

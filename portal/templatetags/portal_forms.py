@@ -14,8 +14,12 @@ register = template.Library()
 
 
 @register.simple_tag
-def label_suffix():
-    """The suffix of a label before its control, in the active language."""
+def label_suffix(text=""):
+    """The suffix of a label before its control, in the active language;
+    none after a ``text`` that ends with its own punctuation (a question's
+    "?"), as Django's ``label_tag`` does."""
+    if str(text).rstrip()[-1:] in (":", "?", ".", "!") and str(text).strip():
+        return ""
     # Translators: the suffix of a form label, as Django's label_tag adds it.
     return gettext(":")
 

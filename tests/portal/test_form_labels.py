@@ -66,3 +66,17 @@ def test_labels_written_in_a_template_take_the_same_colon(
     organiser_client, language, expected
 ):
     assert _labels(organiser_client, "outbox_bo:email_list", language) == expected
+
+
+def test_a_label_ending_with_its_own_punctuation_takes_no_suffix():
+    from django.template import Context, Template
+    from django.utils.translation import override
+
+    template = Template(
+        "{% load portal_forms %}[{% label_suffix 'Why?' %}]"
+        "[{% label_suffix 'Budget' %}][{% label_suffix %}]"
+    )
+    with override("fr"):
+        assert template.render(Context()) == "[][\u00a0:][\u00a0:]"
+    with override("en"):
+        assert template.render(Context()) == "[][:][:]"

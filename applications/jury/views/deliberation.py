@@ -3,7 +3,6 @@
 All are organisers' pages (``/gestion/jury/<slug>/...``): a juror gets 403.
 """
 
-import json
 from html import escape
 
 from defusedcsv import csv
@@ -26,6 +25,7 @@ from ...exports import BOM, DELIMITER, _Echo, spreadsheet_safe
 from ...filters import ADMISSIBLE_STATES
 from ...models import Application, Call
 from ...services.emails import active_team_users, email_language
+from ..audit import Words
 from ..forms.deliberation import DecisionForm, ReleaseForm
 from ..models import Decision, JuryMembership
 from ..selectors.assignment import ASSIGNABLE_STATES
@@ -114,6 +114,13 @@ def with_cells(rows):
     through ``floatformat`` cost more than the whole ranking's arithmetic.
     """
     separator = formats.get_format("DECIMAL_SEPARATOR")
+    # Each cell names its column (data-label): on a phone the table becomes
+    # a list of cards (table-list in portal.css) that shows it.
+    columns = [
+        escape(str(COLUMNS[key]))
+        for key in ("mean", "median", "spread", "deviation", "normalised", "sheets")
+    ]
+    state_column = escape(_("State"))
     labels = {}
     for row in rows:
         if row.state not in labels:
@@ -129,8 +136,12 @@ def with_cells(rows):
         # Numbers only, escaped anyway: one string per row keeps the
         # template's work per row small.
         row.cells_html = mark_safe(  # noqa: S308
-            "".join(f"<td>{escape(cell)}</td>" for cell in cells)
-            + f'<td><span class="badge {BADGES.get(row.state, "badge-muted")}">'
+            "".join(
+                f'<td data-label="{column}">{escape(cell)}</td>'
+                for column, cell in zip(columns, cells, strict=True)
+            )
+            + f'<td data-label="{state_column}">'
+            + f'<span class="badge {BADGES.get(row.state, "badge-muted")}">'
             + f"{labels[row.state]}</span></td>"
         )
     return rows
@@ -408,54 +419,6 @@ def decide(request, slug, reference):
 
 # --- Audit export ---------------------------------------------------------------
 
-VERB_LABELS = {
-    "jury.juror_invited": gettext_lazy("Juror invited"),
-    "jury.invitation_accepted": gettext_lazy("Jury invitation accepted"),
-    "jury.invitation_withdrawn": gettext_lazy("Jury invitation withdrawn"),
-    "jury.juror_removed": gettext_lazy("Juror removed"),
-    "jury.interests_declared": gettext_lazy("Interests declared"),
-    "jury.conflicts_detected": gettext_lazy("Conflicts of interest detected"),
-    "jury.conflict_confirmed": gettext_lazy("Conflict of interest confirmed"),
-    "jury.conflict_dismissed": gettext_lazy("Conflict of interest dismissed"),
-    "jury.assignment_started": gettext_lazy("Automatic assignment started"),
-    "jury.assignment_run": gettext_lazy("Automatic assignment finished"),
-    "jury.assignment_added": gettext_lazy("Application assigned to a juror"),
-    "jury.assignment_removed": gettext_lazy("Assignment removed"),
-    "jury.grid_created": gettext_lazy("Evaluation grid created"),
-    "jury.grid_updated": gettext_lazy("Evaluation grid updated"),
-    "jury.grid_versioned": gettext_lazy("New version of the evaluation grid"),
-    "jury.grid_locked": gettext_lazy("Evaluation grid locked"),
-    "jury.scores_recorded": gettext_lazy("Scores saved"),
-    "jury.sheet_submitted": gettext_lazy("Score sheet submitted"),
-    "jury.phase_moved": gettext_lazy("Phase of the call changed"),
-    "jury.reminder_sent": gettext_lazy("Reminder sent to a juror"),
-    "jury.decision_recorded": gettext_lazy("Decision recorded (pending)"),
-    "jury.decisions_released": gettext_lazy("Decisions released"),
-    "jury.dossier_requested": gettext_lazy("Jury dossier requested"),
-    "jury.dossier_built": gettext_lazy("Jury dossier built"),
-    "jury.dossier_failed": gettext_lazy("Jury dossier failed"),
-    "jury.dossier_downloaded": gettext_lazy("Jury dossier downloaded"),
-    "application.admissible": gettext_lazy("Application declared admissible"),
-    "application.under_review": gettext_lazy("Application put under review"),
-    "application.retained": gettext_lazy("Application retained"),
-    "application.waiting_list": gettext_lazy("Application put on the waiting list"),
-    "application.not_retained": gettext_lazy("Application not retained"),
-}
-
-
-def verb_label(verb):
-    """The event in words; an unknown verb is spelled out, never left dotted."""
-    if verb in VERB_LABELS:
-        return str(VERB_LABELS[verb])
-    words = verb.split(".", 1)[-1].replace("_", " ")
-    return _("Jury event: %(words)s") % {"words": words}
-
-
-def _json(value):
-    if value in (None, {}, []):
-        return ""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
 
 def _object(event):
     if event.target_type_id is None:
@@ -466,7 +429,8 @@ def _object(event):
 
 
 def audit_rows(call):
-    """Yield the header and one row per audit event of ``call``'s jury."""
+    """Yield the header and one row per audit event of ``call``'s jury, in
+    words: the event's sentence and its values, never codes or JSON."""
     yield [
         _("Time (Paris)"),
         _("Actor"),
@@ -476,16 +440,17 @@ def audit_rows(call):
         _("After"),
         _("Details"),
     ]
+    words = Words(call)
     for event in audit_events_for_call(call).iterator(chunk_size=500):
         actor = event.actor
         yield [
             timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M:%S"),
             f"{actor.display_name} <{actor.email}>" if actor else _("The portal"),
-            verb_label(event.verb),
+            words.sentence(event),
             _object(event),
-            _json(event.before),
-            _json(event.after),
-            _json(event.data),
+            words.pairs(event.before),
+            words.pairs(event.after),
+            words.pairs(event.data),
         ]
 
 

@@ -10,8 +10,9 @@ from django.utils import translation
 from applications.enums import ApplicationState, CallPhase
 from applications.jury.models import Decision
 from applications.jury.selectors.ranking import progress_for_call
-from applications.jury.views.deliberation import VERB_LABELS, verb_label
+from applications.jury.services.scoring import record_scores
 from portal.audit.models import AuditEvent
+from portal.audit.sentences import EVENT_SENTENCES
 from portal.outbox.models import OutgoingEmail
 from tests.conftest import make_user
 
@@ -151,10 +152,11 @@ def test_ranking_page_shows_the_figures_and_sortable_headers(call, organiser_cli
     assert "AMI-001</th>" not in discuss  # the reference cell carries the badge
     assert 'AMI-001 <span class="badge badge-warning">to discuss</span></th>' in discuss
     assert "AMI-002" not in discuss and "AMI-002" in others
-    assert "<td>75.0</td>" in discuss  # mean of 100 and 50
-    assert "<td>50.0</td>" in discuss  # the spread
-    assert "<td>70.0</td>" in others
-    assert "<td>2 / 2</td>" in discuss and "<td>1 / 1</td>" in others
+    assert '<td data-label="Mean">75.0</td>' in discuss  # mean of 100 and 50
+    assert '<td data-label="Spread (max − min)">50.0</td>' in discuss
+    assert '<td data-label="Mean">70.0</td>' in others
+    assert '<td data-label="Sheets received / assigned">2 / 2</td>' in discuss
+    assert '<td data-label="Sheets received / assigned">1 / 1</td>' in others
     assert "<li>Alice Lenoir: 2 sheets</li>" in html
     assert "<li>Bruno Sevère: 1 sheet</li>" in html
     assert '<script id="chart-jurors" type="application/json">' in html
@@ -313,18 +315,116 @@ def test_audit_csv_lists_the_jury_events_in_words_spreadsheet_safe(
         "After",
         "Details",
     ]
-    assert [row[2] for row in rows[1:]] == [
-        "Application put under review",
-        "Application retained",
-        "Decisions released",
+    assert [row[1:3] + row[4:] for row in rows[1:]] == [
+        [
+            "Claire Martin <claire@example.org>",
+            "Claire Martin put the application under review by the jury.",
+            "State: Admissible",
+            "State: Under review",
+            "",
+        ],
+        [
+            "Claire Martin <claire@example.org>",
+            "Claire Martin retained the application.",
+            "State: Under review",
+            "State: Retained · Feedback to the team: =1+1",
+            "",
+        ],
+        [
+            "Claire Martin <claire@example.org>",
+            "Claire Martin released the decisions to the teams.",
+            "Phase: Deliberation",
+            "Phase: Decisions released · Retained: 1 · Not retained: 0 · "
+            "Waiting list: 0",
+            "Applications: AMI-001",
+        ],
     ]
-    assert rows[-1][4:6] == [
-        '{"phase": "deliberation"}',
-        '{"not_retained": 0, "phase": "released", "retained": 1, "waiting_list": 0}',
+    assert [row[3] for row in rows[1:]] == [
+        f"Application #{application.pk}",
+        f"Application #{application.pk}",
+        f"Call #{call.pk}",
     ]
-    assert rows[-1][1] == f"{organiser.display_name} <{organiser.email}>"
     feedback_cells = [cell for row in rows for cell in row if "1+1" in cell]
     assert feedback_cells and all(not cell.startswith("=") for cell in feedback_cells)
+
+
+def test_ranking_cells_name_their_column_for_phones(call, organiser_client):
+    """On a phone the ranking's tables become lists of cards (table-list in
+    portal.css): each cell carries its column's name."""
+    grid = make_grid(call)
+    application = make_application(call, reference="AMI-001", title="Bancs")
+    alice = make_juror(call, "Alice Lenoir")
+    make_sheet(alice, application, grid, [14])  # 70
+
+    with translation.override("en"):
+        url = _url("ranking", call)
+    html = organiser_client.get(url).content.decode()
+
+    assert html.count('<table class="table-fit table-list">') == 2
+    assert '<table id="jurors-table" class="table-fit table-list">' in html
+    row = html.split('id="others-title"')[1].split("<tbody>")[1].split("</tr>")[0]
+    assert (
+        row.split()
+        == (
+            '<tr> <th scope="row" data-label="Reference">AMI-001</th> '
+            '<td data-label="Title">Bancs</td> '
+            '<td data-label="Mean">70.0</td><td data-label="Median">70.0</td>'
+            '<td data-label="Spread (max − min)">0.0</td>'
+            '<td data-label="Standard deviation">0.0</td>'
+            '<td data-label="Normalised score">—</td>'
+            '<td data-label="Sheets received / assigned">1 / 1</td>'
+            '<td data-label="State"><span class="badge badge-success">'
+            "Admissible</span></td>"
+        ).split()
+    )
+    assert '<th scope="row" data-label="Juror">Alice Lenoir' in html
+    assert '<td data-label="In the normalised score">Not yet</td>' in html
+    assert html.count("data-label=") == 9 + 8  # one application, one juror
+
+
+def _audit_rows(client, call, language):
+    with translation.override(language):
+        url = _url("audit_csv", call)
+    text = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def test_audit_csv_writes_scores_by_criterion_label_in_both_languages(
+    organiser_client,
+):
+    review = make_call(phase=CallPhase.REVIEW, slug="ami-review")
+    grid = make_grid(review, criteria=(("impact", 3, 5), ("privacy", 2, 5)))
+    grid.criteria.filter(key="impact").update(label_en="Impact on residents")
+    juror = make_juror(review, "Alice Lenoir")
+    assignment = assign(juror, make_application(review, reference="AMI-001"))
+    record_scores(
+        assignment,
+        juror=juror.user,
+        scores={
+            "impact": {"value": 4, "not_applicable": False, "comment": ""},
+            "privacy": {"value": None, "not_applicable": True, "comment": ""},
+        },
+        overall_comment="",
+        submit=True,
+    )
+
+    english = _audit_rows(organiser_client, review, "en")
+    french = _audit_rows(organiser_client, review, "fr")
+
+    assert [row[2] + " | " + " | ".join(row[4:]) for row in english[1:]] == [
+        "The evaluation grid is locked: jurors have started scoring. |  |  | ",
+        "Alice Lenoir saved scores. | Scores: — | "
+        "Scores: Impact on residents: 4, Privacy: not applicable · Version: 1 | ",
+        "Alice Lenoir submitted a score sheet. |  | Weighted score (0-100): 80.00 | ",
+    ]
+    assert [row[2] + " | " + " | ".join(row[4:]) for row in french[1:]] == [
+        "La grille d\u2019évaluation est verrouillée\u00a0: les membres du jury "
+        "ont commencé à noter. |  |  | ",
+        "Alice Lenoir a enregistré des notes. | Notes\u00a0: — | "
+        "Notes\u00a0: Impact\u00a0: 4, Privacy\u00a0: sans objet · Version\u00a0: 1 | ",
+        "Alice Lenoir a remis une fiche de notation. |  | "
+        "Note pondérée (0-100)\u00a0: 80,00 | ",
+    ]
 
 
 def test_organiser_on_the_jury_never_sees_a_conflicted_application(
@@ -396,11 +496,5 @@ RECORDED_VERBS = [
 
 
 @pytest.mark.parametrize("verb", RECORDED_VERBS)
-def test_every_recorded_event_has_its_label(verb):
-    with translation.override("en"):
-        label = verb_label(verb)
-    assert not label.startswith("Jury event:")
-
-
-def test_the_labels_name_only_recorded_events():
-    assert sorted(VERB_LABELS) == sorted(RECORDED_VERBS)
+def test_every_recorded_event_reads_as_its_own_sentence_in_the_export(verb):
+    assert verb in EVENT_SENTENCES

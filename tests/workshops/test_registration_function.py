@@ -242,3 +242,28 @@ def test_by_slug_the_registration_is_written_once():
     assert list(
         Registration.objects.order_by("id").values_list("user__email", "state")
     ) == [("a@example.org", "confirmed"), ("b@example.org", "waitlisted")]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "french"),
+    [
+        (
+            "unverified",
+            "Merci de vérifier votre adresse électronique avant de vous inscrire.",
+        ),
+        ("not_member", "Vous n\u2019êtes pas membre de l\u2019équipe de ce projet."),
+        ("projects_only", "Cet atelier est réservé aux équipes des projets."),
+        ("draft", "Cet atelier n\u2019est pas ouvert aux inscriptions."),
+        ("not_published", "Cet atelier n\u2019est pas ouvert aux inscriptions."),
+        ("not_open", "Les inscriptions ne sont pas encore ouvertes."),
+        ("closed", "Les inscriptions sont closes."),
+        ("already", "Vous êtes déjà inscrit·e à cet atelier."),
+    ],
+)
+def test_every_refusal_reads_in_french(outcome, french):
+    """Each word the function can answer has its French sentence (a message
+    that makemessages did not extract would come out in English)."""
+    from workshops.services.registration import _REFUSALS
+
+    with override("fr"):
+        assert str(_REFUSALS[outcome]) == french

@@ -42,7 +42,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from applications.enums import ProjectState
 from applications.models import Project
@@ -205,14 +205,16 @@ def registration_problem(workshop, *, now):
 
 # The outcomes of ``workshops_register`` that refuse, and their messages.
 _REFUSALS = {
-    "unverified": _lazy("Please verify your email address before registering."),
-    "not_member": _lazy("You are not a member of the team of this project."),
-    "projects_only": _lazy("This workshop is reserved for the teams of the projects."),
-    "draft": _lazy("This workshop is not open for registration."),
-    "not_published": _lazy("This workshop is not open for registration."),
-    "not_open": _lazy("Registration has not opened yet."),
-    "closed": _lazy("Registration is closed."),
-    "already": _lazy("You are already registered for this workshop."),
+    "unverified": gettext_lazy("Please verify your email address before registering."),
+    "not_member": gettext_lazy("You are not a member of the team of this project."),
+    "projects_only": gettext_lazy(
+        "This workshop is reserved for the teams of the projects."
+    ),
+    "draft": gettext_lazy("This workshop is not open for registration."),
+    "not_published": gettext_lazy("This workshop is not open for registration."),
+    "not_open": gettext_lazy("Registration has not opened yet."),
+    "closed": gettext_lazy("Registration is closed."),
+    "already": gettext_lazy("You are already registered for this workshop."),
 }
 
 

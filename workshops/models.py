@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import Theme
+from portal.background import BackgroundJob, job_state_field
 
 from .enums import (
     ActionStatus,
@@ -905,32 +906,20 @@ class PitchScore(models.Model):
 # --- After the workshop (wafter): certificate runs, feedback invitations -------
 
 
-class CertificateRun(models.Model):
+class CertificateRun(BackgroundJob):
     """One run of the worker generating the certificates of a workshop, with
     its progress (the organiser's page polls it)."""
 
     workshop = models.ForeignKey(
         Workshop, on_delete=models.CASCADE, related_name="certificate_runs"
     )
-    state = models.CharField(
-        _("state"),
-        max_length=20,
-        choices=CertificateRunState.choices,
-        default=CertificateRunState.QUEUED,
-    )
+    state = job_state_field(CertificateRunState)
     total = models.PositiveIntegerField(_("certificates to generate"), default=0)
     done = models.PositiveIntegerField(_("certificates generated"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("certificate generation")
         verbose_name_plural = _("certificate generations")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"certificates {self.workshop_id} #{self.pk}"

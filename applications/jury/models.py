@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import translated
+from portal.background import BackgroundJob, job_state_field
 
 from .enums import (
     AssignmentOrigin,
@@ -413,7 +414,7 @@ class Decision(models.Model):
         return f"{self.application} {self.outcome}"
 
 
-class Dossier(models.Model):
+class Dossier(BackgroundJob):
     """The jury dossier of a call (ZIP of PDFs and a CSV of scores), built by
     the worker; only organisers download it."""
 
@@ -424,26 +425,13 @@ class Dossier(models.Model):
         verbose_name=_("call"),
     )
     include_scores = models.BooleanField(_("with scores and comments"), default=False)
-    state = models.CharField(
-        _("state"), max_length=20, choices=RunState.choices, default=RunState.QUEUED
-    )
+    state = job_state_field(RunState)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     file = models.FileField(_("file"), upload_to="jury/dossiers/", blank=True)
-    error = models.TextField(_("error"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("jury dossier")
         verbose_name_plural = _("jury dossiers")
-        ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.call} {self.created_at:%Y-%m-%d %H:%M}"

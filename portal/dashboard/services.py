@@ -12,6 +12,7 @@ from weasyprint import HTML
 
 from applications.pdf import PDF_BASE_URL, StaticFilesURLFetcher
 from portal.audit.services import record_event
+from portal.background import fail_job, finish_job, mark_job
 
 from .enums import ReportState
 from .models import AnnualReport
@@ -49,13 +50,6 @@ def record_report_download(report, *, actor):
         record_event("dashboard.report_downloaded", actor=actor, target=report)
 
 
-def _set_progress(report, **fields):
-    # Outside any transaction, so the page polling the status sees it move.
-    AnnualReport.objects.filter(pk=report.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(report, name, value)
-
-
 def report_html(report, *, now=None):
     """Return the HTML of ``report``'s PDF: each figure as an SVG chart with
     the table of its numbers."""
@@ -83,49 +77,31 @@ def build_annual_report(report):
     ``dashboard.report_failed``. A report already ready or failed is left as
     it is (the task is safe to run twice).
     """
-    if report.state in (ReportState.DONE, ReportState.FAILED):
+    if report.is_finished:
         return report
-    _set_progress(report, state=ReportState.RUNNING, progress=5)
+    mark_job(report, state=ReportState.RUNNING, progress=5)
     try:
         html = report_html(report)
-        _set_progress(report, progress=40)
+        mark_job(report, progress=40)
         pdf = HTML(
             string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesURLFetcher()
         ).write_pdf()
-        _set_progress(report, progress=90)
+        mark_job(report, progress=90)
         suffix = f"-{report.call.slug}" if report.call else ""
         name = f"rapport-{report.year}{suffix}-{report.pk}.pdf"
-        with transaction.atomic():
-            report.file.save(name, ContentFile(pdf), save=False)
-            report.state = ReportState.DONE
-            report.progress = 100
-            report.finished_at = timezone.now()
-            report.error = ""
-            report.save(
-                update_fields=["file", "state", "progress", "finished_at", "error"]
-            )
-            record_event(
-                "dashboard.report_built",
-                actor=None,
-                target=report,
-                after={"bytes": len(pdf)},
-            )
+        finish_job(
+            report,
+            file=(name, ContentFile(pdf)),
+            progress=100,
+            event="dashboard.report_built",
+            after={"bytes": len(pdf)},
+        )
     except Exception as exc:  # noqa: BLE001 - a failure is recorded, never lost
         logger.exception("Annual report %s failed", report.pk)
-        error = _("The report could not be built: %(reason)s") % {
-            "reason": str(exc) or exc.__class__.__name__
-        }
-        with transaction.atomic():
-            _set_progress(
-                report,
-                state=ReportState.FAILED,
-                error=error,
-                finished_at=timezone.now(),
-            )
-            record_event(
-                "dashboard.report_failed",
-                actor=None,
-                target=report,
-                data={"error": error},
-            )
+        fail_job(
+            report,
+            exc,
+            message=_("The report could not be built: %(reason)s"),
+            event="dashboard.report_failed",
+        )
     return report

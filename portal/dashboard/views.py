@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.models import PartnerRole, User
 from portal.accounts.services import grant_partner_role, revoke_partner_role
+from portal.background import job_status
 
 from .enums import ReportState
 from .forms import DashboardFilterForm, PartnerGrantForm, ReportRequestForm
@@ -45,19 +46,14 @@ def _requires(predicate):
 
 def _status(report):
     done = report.state == ReportState.DONE and bool(report.file)
-    return {
-        "id": report.pk,
-        "state": report.state,
-        "state_label": str(report.get_state_display()),
-        "progress": report.progress,
-        "finished": report.is_finished,
-        "error": report.error,
-        "download_url": (
+    return job_status(
+        report,
+        download_url=(
             reverse("dashboard_bo:report_download", kwargs={"pk": report.pk})
             if done
             else ""
         ),
-    }
+    )
 
 
 @require_GET

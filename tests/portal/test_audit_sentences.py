@@ -28,7 +28,8 @@ def _strings(node):
 def recorded_codes():
     """The event codes passed to ``record_event(`` anywhere in the code base:
     literal, chosen by a condition, held in a ``verb`` variable or argument,
-    or built from an application state (``f"application.{state.value}"``)."""
+    or built from an application state (``f"application.{state.value}"``);
+    and those a background job's ``finish_job``/``fail_job`` write."""
     codes = set()
     for path in ROOT.rglob("*.py"):
         if SKIPPED & set(path.relative_to(ROOT).parts):
@@ -43,6 +44,11 @@ def recorded_codes():
                         prefix = first.values[0].value
                         assert prefix == "application.", ast.unparse(first)
                         codes.update(f"{prefix}{state}" for state in ApplicationState)
+                elif name in ("finish_job", "fail_job"):
+                    # portal.background writes the event it is given.
+                    for keyword in node.keywords:
+                        if keyword.arg == "event":
+                            codes.update(_strings(keyword.value))
             elif isinstance(node, ast.Assign) and any(
                 getattr(target, "id", None) == "verb" for target in node.targets
             ):
@@ -57,7 +63,14 @@ RECORDED = recorded_codes()
 
 def test_the_scan_finds_the_codes_it_should():
     assert len(RECORDED) > 90
-    for code in ("application.created", "application.retained", "jury.grid_versioned"):
+    for code in (
+        "application.created",
+        "application.retained",
+        "jury.grid_versioned",
+        "dashboard.report_built",
+        "jury.dossier_failed",
+        "workshop.certificates_generated",
+    ):
         assert code in RECORDED
 
 

@@ -171,9 +171,12 @@ def test_running_run_shows_a_progress_bar(organiser_client, attended):
     )
 
     html = page.content.decode()
-    assert 'value="25" data-run-progress' in html
-    assert "75 of 300" in html
-    assert "js/workshops-certificates.js" in html
+    assert 'value="25" data-progress-bar' in html
+    assert (
+        '<span data-progress-count data-progress-count-text="{done} of {total}">'
+        "75 of 300</span>"
+    ) in html
+    assert "js/progress-poll.js" in html
 
 
 def test_participant_downloads_own_certificate_only(client, attended, user, other_user):

@@ -23,6 +23,7 @@ from weasyprint import HTML
 
 from applications.pdf import PDF_BASE_URL, StaticFilesURLFetcher
 from portal.audit.services import record_event
+from portal.background import fail_job, finish_job, mark_job
 
 from ..enums import CertificateRunState
 from ..models import Certificate, CertificateRun, Registration
@@ -172,12 +173,6 @@ def _ensure_certificates(workshop):
     )
 
 
-def _set(run, **fields):
-    CertificateRun.objects.filter(pk=run.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(run, name, value)
-
-
 def build_certificates(run):
     """Generate the certificates of ``run``'s workshop that have no file yet.
 
@@ -187,12 +182,12 @@ def build_certificates(run):
     ``workshop.certificates_failed``. A run already done or failed is left
     alone; certificates already generated are kept.
     """
-    if run.state in (CertificateRunState.DONE, CertificateRunState.FAILED):
+    if run.is_finished:
         return run
     workshop = run.workshop
     try:
         todo = _ensure_certificates(workshop)
-        _set(run, state=CertificateRunState.RUNNING, total=len(todo), done=0)
+        mark_job(run, state=CertificateRunState.RUNNING, total=len(todo), done=0)
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
             pdfs = render_certificates(batch, workshop)
@@ -203,39 +198,24 @@ def build_certificates(run):
                     save=False,
                 )
             Certificate.objects.bulk_update(batch, ["file"])
-            _set(run, done=start + len(batch))
-        with transaction.atomic():
-            _set(
-                run,
-                state=CertificateRunState.DONE,
-                finished_at=timezone.now(),
-                error="",
-            )
-            record_event(
-                "workshop.certificates_generated",
-                actor=None,
-                target=workshop,
-                after={"certificates": len(todo)},
-                data={"run": run.pk},
-            )
+            mark_job(run, done=start + len(batch))
+        finish_job(
+            run,
+            event="workshop.certificates_generated",
+            target=workshop,
+            after={"certificates": len(todo)},
+            data={"run": run.pk},
+        )
     except Exception as exc:  # noqa: BLE001 - a failure is recorded, never lost
         logger.exception("Certificate run %s failed", run.pk)
-        error = _("The certificates could not be generated: %(reason)s") % {
-            "reason": str(exc) or exc.__class__.__name__
-        }
-        with transaction.atomic():
-            _set(
-                run,
-                state=CertificateRunState.FAILED,
-                error=error,
-                finished_at=timezone.now(),
-            )
-            record_event(
-                "workshop.certificates_failed",
-                actor=None,
-                target=workshop,
-                data={"run": run.pk, "error": error},
-            )
+        fail_job(
+            run,
+            exc,
+            message=_("The certificates could not be generated: %(reason)s"),
+            event="workshop.certificates_failed",
+            target=workshop,
+            data={"run": run.pk},
+        )
     return run
 
 

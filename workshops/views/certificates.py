@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.permissions import organiser_required
+from portal.background import job_status
 
-from ..enums import CertificateRunState
 from ..forms.after import CertificateCodeForm
 from ..models import Certificate, CertificateRun, Workshop
 from ..selectors.after import attendance_counts
@@ -33,17 +33,7 @@ VERIFY_WINDOW = 600
 
 
 def _run_status(run):
-    finished = run.state in (CertificateRunState.DONE, CertificateRunState.FAILED)
-    return {
-        "id": run.pk,
-        "state": run.state,
-        "state_label": str(run.get_state_display()),
-        "progress": run.progress,
-        "done": run.done,
-        "total": run.total,
-        "finished": finished,
-        "error": run.error,
-    }
+    return job_status(run, done=run.done, total=run.total)
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,10 +61,7 @@ def certificate_runs(request, slug):
         {
             "workshop": workshop,
             "runs": runs,
-            "running": any(
-                run.state in (CertificateRunState.QUEUED, CertificateRunState.RUNNING)
-                for run in runs
-            ),
+            "running": any(not run.is_finished for run in runs),
             "counts": attendance_counts(workshop),
             "issued": Certificate.objects.filter(registration__workshop=workshop)
             .exclude(file="")

@@ -23,6 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 
 from portal.audit.services import record_event
+from portal.background import fail_job, finish_job, mark_job
 
 from ...exports import BOM, DELIMITER, spreadsheet_safe
 from ...pdf import PDF_BASE_URL, StaticFilesURLFetcher
@@ -282,12 +283,6 @@ def scores_csv(sheets):
     return buffer.getvalue()
 
 
-def _set_progress(dossier, **fields):
-    Dossier.objects.filter(pk=dossier.pk).update(**fields)
-    for name, value in fields.items():
-        setattr(dossier, name, value)
-
-
 def build_dossier(dossier):
     """Build the ZIP of ``dossier`` under MEDIA_ROOT and mark it done.
 
@@ -296,9 +291,9 @@ def build_dossier(dossier):
     error marks it failed with a readable message and writes
     ``jury.dossier_failed``. A dossier already done or failed is left alone.
     """
-    if dossier.state in (RunState.DONE, RunState.FAILED):
+    if dossier.is_finished:
         return dossier
-    _set_progress(dossier, state=RunState.RUNNING, progress=0)
+    mark_job(dossier, state=RunState.RUNNING, progress=0)
     try:
         call = dossier.call
         applications = list(dossier_applications(call))
@@ -319,43 +314,28 @@ def build_dossier(dossier):
                     for index, application in enumerate(applications)
                 ]
                 extras, notes = _extra_pages(call, items)
-                _set_progress(dossier, progress=EXTRA_PAGES_PROGRESS)
+                mark_job(dossier, progress=EXTRA_PAGES_PROGRESS)
                 for done, item in enumerate(items, start=1):
                     pdf = _application_pdf(item, extras=extras, notes=notes)
                     archive.writestr(f"{item['application'].reference}.pdf", pdf)
                     share = (100 - EXTRA_PAGES_PROGRESS) * done // total
-                    _set_progress(dossier, progress=EXTRA_PAGES_PROGRESS + share)
+                    mark_job(dossier, progress=EXTRA_PAGES_PROGRESS + share)
                 archive.writestr(CSV_NAME, scores_csv(sheets))
             archive_file.seek(0)
             name = f"{call.slug}-dossier-{dossier.pk}.zip"
-            with transaction.atomic():
-                dossier.file.save(name, File(archive_file), save=False)
-                dossier.state = RunState.DONE
-                dossier.progress = 100
-                dossier.finished_at = timezone.now()
-                dossier.error = ""
-                dossier.save(
-                    update_fields=["file", "state", "progress", "finished_at", "error"]
-                )
-                record_event(
-                    "jury.dossier_built",
-                    actor=None,
-                    target=dossier,
-                    after={"applications": total, "sheets": len(sheets)},
-                )
+            finish_job(
+                dossier,
+                file=(name, File(archive_file)),
+                progress=100,
+                event="jury.dossier_built",
+                after={"applications": total, "sheets": len(sheets)},
+            )
     except Exception as exc:  # noqa: BLE001 - a failure is recorded, never lost
         logger.exception("Dossier %s failed", dossier.pk)
-        error = _("The dossier could not be built: %(reason)s") % {
-            "reason": str(exc) or exc.__class__.__name__
-        }
-        with transaction.atomic():
-            _set_progress(
-                dossier,
-                state=RunState.FAILED,
-                error=error,
-                finished_at=timezone.now(),
-            )
-            record_event(
-                "jury.dossier_failed", actor=None, target=dossier, data={"error": error}
-            )
+        fail_job(
+            dossier,
+            exc,
+            message=_("The dossier could not be built: %(reason)s"),
+            event="jury.dossier_failed",
+        )
     return dossier

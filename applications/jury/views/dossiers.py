@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from portal.accounts.permissions import organiser_required
+from portal.background import job_status
 
 from ...models import Call
 from ..enums import RunState
@@ -32,14 +33,9 @@ def _dossier_or_404(slug, pk):
 
 def _status(dossier):
     done = dossier.state == RunState.DONE and bool(dossier.file)
-    return {
-        "id": dossier.pk,
-        "state": dossier.state,
-        "state_label": str(dossier.get_state_display()),
-        "progress": dossier.progress,
-        "finished": dossier.state in (RunState.DONE, RunState.FAILED),
-        "error": dossier.error,
-        "download_url": (
+    return job_status(
+        dossier,
+        download_url=(
             reverse(
                 "jury_bo:dossier_download",
                 kwargs={"slug": dossier.call.slug, "pk": dossier.pk},
@@ -47,7 +43,7 @@ def _status(dossier):
             if done
             else ""
         ),
-    }
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,7 +65,6 @@ def dossier_list(request, slug):
     dossiers = list(dossiers_for_call(call)[:RECENT_DOSSIERS])
     for dossier in dossiers:
         dossier.call = call
-    running = [d for d in dossiers if d.state in (RunState.QUEUED, RunState.RUNNING)]
     return render(
         request,
         "jury/dossiers_list.html",
@@ -77,7 +72,7 @@ def dossier_list(request, slug):
             "call": call,
             "form": form,
             "dossiers": dossiers,
-            "running": bool(running),
+            "running": any(not dossier.is_finished for dossier in dossiers),
             "application_count": dossier_applications(call).count(),
         },
     )

@@ -104,7 +104,7 @@ def test_dossier_page_shows_progress_and_refresh_link_while_building(
     assert '<progress max="100" value="40"' in body
     assert _url("dossier_status", call, pk=dossier.pk) in body
     assert f'href="{_url("dossiers", call)}"' in body
-    assert "js/jury-dossiers.js" in body
+    assert "js/progress-poll.js" in body
     assert "<script>" not in body
 
 
@@ -184,4 +184,4 @@ def test_dossier_list_queries_do_not_grow(
     with django_assert_num_queries(6):
         response = organiser_client.get(_url("dossiers", call))
     assert response.status_code == 200
-    assert response.content.decode().count("data-dossier-status=") == rows
+    assert response.content.decode().count("data-progress-status=") == rows

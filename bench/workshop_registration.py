@@ -9,7 +9,10 @@
    (no login form);
 3. serves the portal with gunicorn on 127.0.0.1:BENCH_PORT (as ``run_all``);
 4. as a ceiling, the same people GET the bare view ``/bench/bare`` at once
-   (the whole middleware stack with their session, no work); as a baseline,
+   (the whole middleware stack with their session, no work); as the
+   signed-in ceiling, they POST ``/bench/signed-in`` at once (their session
+   and user read, the CSRF check, a redirect: any signed-in form's cost
+   before its own work); as a baseline,
    the same people GET the workshop's page at once; then they
    fire ``--people`` POSTs to ``/agenda/<slug>/inscription/`` at once, one
    thread and one connection per person (real HTTP, CSRF cookie and header),

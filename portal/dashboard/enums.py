@@ -9,6 +9,3 @@ class ReportState(models.TextChoices):
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
-
-
-FINISHED_STATES = {ReportState.DONE, ReportState.FAILED}

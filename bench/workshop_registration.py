@@ -15,8 +15,10 @@
    before its own work); as a baseline,
    the same people GET the workshop's page at once; then they
    fire ``--people`` POSTs to ``/agenda/<slug>/inscription/`` at once, one
-   thread and one connection per person (real HTTP, CSRF cookie and header),
-   and it prints p50, p95 and max of the response times;
+   connection per person opened beforehand, sent by one client thread
+   (``loadclient.burst``; real HTTP, CSRF cookie and header), and it prints
+   p50, p95 and max of the response times, and what the machine's CPUs
+   spent per request (``/proc/stat``, every process);
 5. checks the outcome in the database: confirmed == capacity, every other
    person waitlisted, none lost. Target: p95 <= 300 ms;
 6. measures in process (Django's test client, no HTTP server) what one
@@ -29,12 +31,10 @@ The last line is one summary: p50/p95/max, the outcome, TARGET met or missed.
 """
 
 import argparse
-import http.client
 import os
 import secrets
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -103,43 +103,47 @@ def prepare(*, people, capacity, out=print):
 
 
 def fire(path, cookies, *, port, method="POST"):
-    """``method`` ``path`` once per cookie, all at once; return latencies and
-    statuses."""
-    barrier = threading.Barrier(len(cookies))
-    latencies = [0.0] * len(cookies)
-    statuses = [0] * len(cookies)
-
-    def one(index, cookie, csrf):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        connection.connect()
-        barrier.wait()
-        started = time.perf_counter()
-        connection.request(
+    """``method`` ``path`` once per cookie, all at once (``loadclient.burst``:
+    one connection each, opened beforehand, one client thread); return
+    latencies and statuses."""
+    requests = [
+        run_all.loadclient.raw_request(
             method,
             path,
-            body=b"",
+            port=port,
             headers={
                 "Cookie": cookie,
                 "X-CSRFToken": csrf,
                 "Content-Type": "application/x-www-form-urlencoded",
-                "Host": f"127.0.0.1:{port}",
             },
         )
-        response = connection.getresponse()
-        response.read()
-        latencies[index] = time.perf_counter() - started
-        statuses[index] = response.status
-        connection.close()
-
-    threads = [
-        threading.Thread(target=one, args=(i, cookie, csrf))
-        for i, (cookie, csrf) in enumerate(cookies)
+        for cookie, csrf in cookies
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, statuses
+    return run_all.loadclient.burst(requests, port=port)
+
+
+def machine_cpu():
+    """Seconds of CPU the whole machine has spent busy (every process, the
+    kernel included; ``/proc/stat``), and seconds elapsed on all CPUs."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split()[1:9]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / ticks, sum(fields) / ticks
+
+
+def measured_fire(path, cookies, *, port, method="POST"):
+    """``fire``, and what the machine spent on it: ``(latencies, statuses,
+    CPU ms per request, utilisation of the CPUs in %)``."""
+    busy_before, total_before = machine_cpu()
+    latencies, statuses = fire(path, cookies, port=port, method=method)
+    busy_after, total_after = machine_cpu()
+    busy = busy_after - busy_before
+    return (
+        latencies,
+        statuses,
+        busy / len(cookies) * 1000,
+        100 * busy / max(total_after - total_before, 1e-9),
+    )
 
 
 def load_average():
@@ -238,24 +242,26 @@ def main(argv=None):
         # The ceiling: the same people ask the bare view at once (the whole
         # middleware stack with their session, no work): what 150 arrivals at
         # once cost this machine before the portal does anything.
-        bare_latencies, _bare_statuses = fire(
+        bare_latencies, _bare_statuses, bare_cpu, _ = measured_fire(
             "/bench/bare", cookies, port=args.port, method="GET"
         )
         # The signed-in ceiling: the same people POST a form that does
         # nothing (session and user read, CSRF check, redirect): what any
         # signed-in form costs before its own work.
-        signed_latencies, _signed_statuses = fire(
+        signed_latencies, _signed_statuses, signed_cpu, _ = measured_fire(
             "/bench/signed-in", cookies, port=args.port
         )
         # The baseline: the same people load the workshop's page at once (the
         # same session, user and workshop queries, no lock, no write).
         page = f"/agenda/{workshop.slug}/"
-        page_latencies, _page_statuses = fire(
+        page_latencies, _page_statuses, page_cpu, _ = measured_fire(
             page, cookies, port=args.port, method="GET"
         )
         path = f"/agenda/{workshop.slug}/inscription/"
         load_before = load_average()
-        latencies, statuses = fire(path, cookies, port=args.port)
+        latencies, statuses, post_cpu, post_busy = measured_fire(
+            path, cookies, port=args.port
+        )
         load_after = load_average()
     finally:
         run_all.stop_gunicorn(server)
@@ -264,7 +270,8 @@ def main(argv=None):
     print(
         f"{args.people} concurrent GET /bench/bare (ceiling, no work): "
         f"p50 {statistics.median(bare_timings):.0f} ms · "
-        f"p95 {bare_timings[max(0, round(0.95 * len(bare_timings)) - 1)]:.0f} ms"
+        f"p95 {bare_timings[max(0, round(0.95 * len(bare_timings)) - 1)]:.0f} ms · "
+        f"machine CPU {bare_cpu:.2f} ms/request"
     )
     signed_timings = sorted(value * 1000 for value in signed_latencies)
     print(
@@ -272,13 +279,15 @@ def main(argv=None):
         f"session, user, CSRF, redirect): "
         f"p50 {statistics.median(signed_timings):.0f} ms · "
         f"p95 {signed_timings[max(0, round(0.95 * len(signed_timings)) - 1)]:.0f} ms"
+        f" · machine CPU {signed_cpu:.2f} ms/request"
         f" · statuses {sorted(set(_signed_statuses))}"
     )
     page_timings = sorted(value * 1000 for value in page_latencies)
     print(
         f"{args.people} concurrent GET {page} (baseline): "
         f"p50 {statistics.median(page_timings):.0f} ms · "
-        f"p95 {page_timings[max(0, round(0.95 * len(page_timings)) - 1)]:.0f} ms"
+        f"p95 {page_timings[max(0, round(0.95 * len(page_timings)) - 1)]:.0f} ms · "
+        f"machine CPU {page_cpu:.2f} ms/request"
     )
     timings = sorted(value * 1000 for value in latencies)
     p50 = statistics.median(timings)
@@ -293,6 +302,10 @@ def main(argv=None):
         f"{args.worker_class} workers x {args.threads} threads"
     )
     print(f"  p50 {p50:.0f} ms · p95 {p95:.0f} ms · max {timings[-1]:.0f} ms")
+    print(
+        f"  machine CPU {post_cpu:.2f} ms/request (every process, kernel "
+        f"included), CPUs {post_busy:.0f} % busy"
+    )
     print(f"  statuses: { {s: statuses.count(s) for s in sorted(set(statuses))} }")
     print(f"  confirmed {confirmed} / {args.capacity}, waitlisted {waiting}")
     print(f"  before: {load_before}; after: {load_after}")
@@ -318,7 +331,7 @@ def main(argv=None):
         f"{confirmed} confirmed, {waiting} waitlisted, {lost} lost "
         f"({'capacity held' if ok_db else 'OUTCOME WRONG'}) · "
         f"TARGET p95 <= {TARGET_P95_MS} ms {'MET' if verdict else 'MISSED'}"
-        f"{cpu} · {load_after}"
+        f"{cpu} · machine {post_cpu:.1f} ms/request over HTTP · {load_after}"
     )
     return 0 if ok_db else 1
 

@@ -79,3 +79,89 @@ def test_run_phase_stops_at_the_request_cap(fake_server):
     )
 
     assert result["requests"] == 10
+
+
+class CountingHandler(BaseHTTPRequestHandler):
+    """Records the path and cookie of every POST; GET answers without a length."""
+
+    protocol_version = "HTTP/1.1"
+    seen = []
+
+    def do_POST(self):
+        CountingHandler.seen.append((self.path, self.headers["Cookie"]))
+        body = b"registered" if self.path == "/register" else b""
+        self.send_response(302 if self.path == "/register" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        # No Content-Length: the answer ends when the server closes.
+        self.send_response(200)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(b"until the end")
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def counting_server():
+    CountingHandler.seen = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_burst_sends_every_request_once_and_reads_every_answer(counting_server):
+    requests = [
+        loadclient.raw_request(
+            "POST",
+            "/register" if n != 3 else "/nowhere",
+            port=counting_server,
+            headers={"Cookie": f"sessionid=person{n}"},
+        )
+        for n in range(5)
+    ]
+
+    latencies, statuses = loadclient.burst(requests, port=counting_server)
+
+    assert statuses == [302, 302, 302, 404, 302]
+    assert all(0 < latency < 10 for latency in latencies)
+    assert sorted(CountingHandler.seen) == [
+        ("/nowhere", "sessionid=person3"),
+        ("/register", "sessionid=person0"),
+        ("/register", "sessionid=person1"),
+        ("/register", "sessionid=person2"),
+        ("/register", "sessionid=person4"),
+    ]
+
+
+def test_burst_reads_an_answer_without_length_until_the_server_closes(counting_server):
+    request = loadclient.raw_request("GET", "/", port=counting_server)
+
+    latencies, statuses = loadclient.burst([request, request], port=counting_server)
+
+    assert statuses == [200, 200]
+    assert latencies[0] > 0 and latencies[1] > 0
+
+
+def test_raw_request_is_one_bodiless_http11_request():
+    raw = loadclient.raw_request(
+        "POST", "/a/", port=8196, headers={"X-CSRFToken": "abc"}
+    )
+
+    assert raw == (
+        b"POST /a/ HTTP/1.1\r\nHost: 127.0.0.1:8196\r\nX-CSRFToken: abc\r\n"
+        b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+
+
+def test_burst_refuses_a_host_off_the_loopback():
+    with pytest.raises(ValueError, match="loopback"):
+        loadclient.burst([b""], host="example.org", port=80)

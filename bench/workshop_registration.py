@@ -7,7 +7,11 @@
 2. creates a fresh published workshop of ``--capacity`` seats and ``--people``
    verified accounts, each with a session written by Django's SessionStore
    (no login form);
-3. serves the portal with gunicorn on 127.0.0.1:BENCH_PORT (as ``run_all``);
+3. serves the portal with gunicorn on 127.0.0.1:BENCH_PORT (as ``run_all``)
+   and warms its workers as traffic would have: the agenda page, then
+   ``3 x --workers`` other people register at once for another workshop
+   (each worker's first registration connects it to Celery's broker and
+   compiles the registration function in its database session);
 4. as a ceiling, the same people GET the bare view ``/bench/bare`` at once
    (the whole middleware stack with their session, no work); as the
    signed-in ceiling, they POST ``/bench/signed-in`` at once (their session
@@ -224,6 +228,11 @@ def main(argv=None):
     from workshops.models import Registration
 
     workshop, cookies = prepare(people=args.people, capacity=args.capacity)
+    # People who register elsewhere first, so that every worker has served
+    # a registration before the burst, as on a server that has been running.
+    warm_workshop, warm_cookies = prepare(
+        people=3 * args.workers, capacity=args.workers, out=lambda _m: None
+    )
     if not run_all.port_is_free(args.port):
         sys.exit(f"Port {args.port} is in use: stop that server or set BENCH_PORT.")
     server_args = SimpleNamespace(
@@ -239,6 +248,15 @@ def main(argv=None):
         # Warm every worker (URLconf, templates) on the agenda first.
         for _ in range(4 * args.workers):
             run_all.loadclient.fetch("/agenda/", port=args.port)
+        # ... and the registration: in each worker, the first one opens the
+        # connection to Celery's broker (about 17 ms of CPU, once in the
+        # worker's life) and its database session compiles the registration
+        # function (about 10 ms, once per connection: CONN_MAX_AGE).
+        _warm, warm_statuses = fire(
+            f"/agenda/{warm_workshop.slug}/inscription/", warm_cookies, port=args.port
+        )
+        if set(warm_statuses) != {302}:
+            sys.exit(f"The warm-up registrations answered {sorted(warm_statuses)}")
         # The ceiling: the same people ask the bare view at once (the whole
         # middleware stack with their session, no work): what 150 arrivals at
         # once cost this machine before the portal does anything.

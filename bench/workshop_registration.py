@@ -91,7 +91,7 @@ def prepare(*, people, capacity, out=print):
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         store = store_class()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = "portal.accounts.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.save()
         csrf = secrets.token_hex(16)  # 32 characters: a valid CSRF secret

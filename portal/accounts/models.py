@@ -4,6 +4,7 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
+from django.contrib.sessions.base_session import AbstractBaseSession, BaseSessionManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +137,38 @@ class PartnerRole(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.organisation})"
+
+
+class SessionManager(BaseSessionManager):
+    """Every read of a session joins its user (``portal.accounts.sessions``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user")
+
+
+class Session(AbstractBaseSession):
+    """A signed-in (or anonymous) browser's session: Django's session row,
+    plus the user it is signed in as, so that one query reads both.
+
+    Kept in step with the session's data on every save; deleted with the
+    user, and when an account is erased."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+
+    objects = SessionManager()
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore

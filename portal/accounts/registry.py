@@ -98,6 +98,8 @@ REGISTRY = (
             "account.EmailAddress": ("user", "email"),
             "account.EmailConfirmation": ("email_address", "key"),
             "mfa.Authenticator": ("user", "data"),
+            "accounts.Session": ("user", "session_data"),
+            # Django's own table, emptied by accounts.0004 and no longer used.
             "sessions.Session": ("session_data",),
         },
     ),

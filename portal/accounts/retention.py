@@ -11,7 +11,6 @@ import re
 from datetime import timedelta
 
 from django.contrib.admin.models import LogEntry
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import DurationField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
@@ -20,6 +19,7 @@ from portal.audit.models import AuditEvent
 from portal.audit.services import record_event
 
 from . import registry
+from .models import Session
 
 # Keys of audit payloads that hold a person's identity: dropped after the
 # retention of logs, with any string that looks like an email address.

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from portal.audit.services import record_event
 
-from .models import OrganiserRole, PartnerRole, User
+from .models import OrganiserRole, PartnerRole, Session, User
 
 PORTAL_APPS = (
     "portal.accounts",
@@ -151,6 +151,7 @@ def erase_user(user, *, actor):
         Authenticator.objects.filter(user=user).delete()
         OrganiserRole.objects.filter(user=user).delete()
         PartnerRole.objects.filter(user=user).delete()
+        Session.objects.filter(user=user).delete()  # signed out everywhere
         user.email = f"erased-{user.pk}@invalid.example"
         user.full_name = ""
         user.is_active = False

@@ -87,7 +87,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user the session row brought (one query, not two).
+    "portal.accounts.sessions.SessionUserAuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -132,9 +133,15 @@ if _unset:
         "portal.settings.test start the embedded PostgreSQL and Redis when they "
         "are unset; other settings need them."
     )
+# Connections are kept ten minutes and checked at the start of each request
+# (a restarted database means a reconnect, not an error). A new connection's
+# first registration compiles the registration function (about 10 ms of the
+# database's CPU): with one minute, a rush after a quiet minute paid it in
+# every worker (docs/benchmarks.md, "Workshop registration").
+DATABASE_CONN_MAX_AGE = 600
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL, conn_max_age=60, conn_health_checks=True
+        DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True
     )
 }
 # A read-only replica (or its stand-in) for the readings API's queries, when
@@ -144,7 +151,9 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 API_READ_DATABASE = "default"
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASE_CONN_MAX_AGE,
+        conn_health_checks=True,
     )
     DATABASES["replica"]["OPTIONS"] = {"options": "-c default_transaction_read_only=on"}
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
@@ -168,8 +177,9 @@ CACHES = {
 # and a session ends on the server at logout (a copied cookie is worth nothing
 # afterwards). Expired rows are deleted by the retention command
 # (portal.accounts.retention, ``clearsessions``). The cookie is HttpOnly,
-# SameSite=Lax, Secure in production; the key changes at login.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# SameSite=Lax, Secure in production; the key changes at login. The session
+# row names its user, so one query reads both (portal.accounts.sessions).
+SESSION_ENGINE = "portal.accounts.sessions"
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
@@ -295,8 +305,9 @@ if PORTAL_SIMULATOR_LIVE:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, taking the user read with the session.
+    "portal.accounts.backends.ModelBackend",
+    "portal.accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {

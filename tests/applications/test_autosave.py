@@ -1,13 +1,13 @@
 import datetime
 import json
 
-from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
 from applications.enums import ApplicationState
 from applications.views import make_draft_token
+from portal.accounts.models import Session
 from tests.applications.factories import (
     ApplicationFactory,
     CallFactory,

@@ -524,7 +524,7 @@ def test_application_list_queries_constant(
     organiser_client, call, django_assert_num_queries, count
 ):
     _many(call, count)
-    response = _list_queries(organiser_client, call, django_assert_num_queries, 9)
+    response = _list_queries(organiser_client, call, django_assert_num_queries, 8)
     assert len(response.context["page"].object_list) == min(count, 25)
 
 
@@ -966,7 +966,7 @@ def test_call_overview_charts_and_tables(organiser_client, call):
 def test_call_list_queries_constant(organiser_client, django_assert_num_queries, count):
     for _ in range(count):
         CallFactory(datasets=[])
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = organiser_client.get(url("call_list"))
     assert len(response.context["calls"]) == count
 
@@ -982,7 +982,7 @@ def test_sent_email_list_queries_constant(
         [submitted(call) for _ in range(count)], template, actor=organiser
     )
     # The sixth query prefetches the emails' outbox deliveries.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = organiser_client.get(url("sent_email_list", slug=call.slug))
     assert len(response.context["page"].object_list) == count
 

@@ -231,10 +231,10 @@ def test_my_applications_query_count_is_constant(
     client.force_login(user)
     client.get(reverse("applications:my_applications"))  # warm the session
 
-    with django_assert_num_queries(3) as small:
+    with django_assert_num_queries(2) as small:
         client.get(reverse("applications:my_applications"))
     ApplicationFactory.create_batch(8, created_by=user)
-    with django_assert_num_queries(3) as large:
+    with django_assert_num_queries(2) as large:
         response = client.get(reverse("applications:my_applications"))
 
     assert len(small.captured_queries) == len(large.captured_queries)

@@ -89,7 +89,7 @@ def test_run_list_query_count_does_not_grow_with_rows(
     make_runs(size)
     organiser_client.get(RUN_LIST)  # warm the session cache
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = organiser_client.get(RUN_LIST)
 
     assert len(response.context["page"]) == size
@@ -200,7 +200,7 @@ def test_feedback_list_query_count_does_not_grow_with_rows(
     make_feedback(size)
     organiser_client.get(FEEDBACK_LIST)
 
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = organiser_client.get(FEEDBACK_LIST)
 
     assert len(response.context["page"]) == size

@@ -6,14 +6,14 @@ import os
 from io import StringIO
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from freezegun import freeze_time
 
 from applications.models import Application, Attachment, SentEmail, TeamMember
 from datasets.models import Feedback
+from portal.accounts.models import Session
 from portal.accounts.retention import apply_retention
+from portal.accounts.sessions import SessionStore
 from portal.audit.models import AuditEvent
 from portal.outbox.models import OutgoingEmail
 from tests.applications.factories import (

@@ -7,13 +7,13 @@ import json
 
 import pytest
 from django.conf import settings as django_settings
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.test import Client
 
 from applications.services import submit_application
 from applications.views.common import make_draft_token
 from portal import cache as portal_cache
+from portal.accounts.models import Session
+from portal.accounts.sessions import SessionStore
 from tests.applications.factories import ApplicationFactory, make_complete_application
 from tests.conftest import make_user
 
@@ -50,7 +50,7 @@ def redis_down(settings):
 
 
 def test_sessions_are_stored_in_the_database(settings):
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.SESSION_ENGINE == "portal.accounts.sessions"
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
 
@@ -79,7 +79,7 @@ def test_production_cookies_are_secure():
         True,
         True,
         "Lax",
-        "django.contrib.sessions.backends.db",
+        "portal.accounts.sessions",
     ]
 
 
@@ -98,8 +98,10 @@ def test_login_rotates_the_session_key_and_sets_a_safe_cookie(client, person):
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
     assert Session.objects.filter(session_key=before.session_key).exists() is False
-    stored = Session.objects.get(session_key=cookie.value).get_decoded()
-    assert stored["_auth_user_id"] == str(person.pk)
+    row = Session.objects.get(session_key=cookie.value)
+    assert row.get_decoded()["_auth_user_id"] == str(person.pk)
+    assert row.user_id == person.pk
+    assert Session.objects.filter(user=person).count() == 1
 
 
 @pytest.mark.django_db

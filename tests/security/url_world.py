@@ -33,7 +33,7 @@ MFA_PATHS = ("/comptes/2fa/totp/activate/", "/en/comptes/2fa/totp/activate/")
 # Tables that a request may write whoever asks (the session of a signed-in
 # client, allauth's rate-limit bookkeeping) and the sensor readings, which no
 # page writes and which are too big to hash on every request.
-UNHASHED_TABLES = {"django_session"}
+UNHASHED_TABLES = {"accounts_session", "django_session"}
 COUNTED_ONLY = ("datasets_reading", "datasets_hourlyrollup", "datasets_dailyrollup")
 
 

@@ -237,7 +237,7 @@ def test_demoday_list_queries_do_not_grow(
     make_demoday(organiser, slug="dd-a")
     url = reverse("workshops_bo:demoday_list")
     organiser_client.get(url)
-    with django_assert_num_queries(4) as small:
+    with django_assert_num_queries(3) as small:
         organiser_client.get(url)
     make_demoday(organiser, slug="dd-b")
     make_demoday(organiser, slug="dd-c")

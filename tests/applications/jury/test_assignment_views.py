@@ -418,7 +418,7 @@ def test_page_queries_do_not_grow_with_the_plan(
     url = _url("assignment", call)
     organiser_client.get(url)  # warm the session and the content types
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = organiser_client.get(url)
 
     assert response.status_code == 200

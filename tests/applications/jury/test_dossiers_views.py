@@ -181,7 +181,7 @@ def test_dossier_list_queries_do_not_grow(
     organiser_client.get(_url("dossiers", call))  # warm the session and caches
 
     # The same five queries whatever the number of dossiers listed.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = organiser_client.get(_url("dossiers", call))
     assert response.status_code == 200
     assert response.content.decode().count("data-progress-status=") == rows

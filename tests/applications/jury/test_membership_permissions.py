@@ -106,11 +106,11 @@ def test_juror_home_queries_do_not_grow(client, settings, django_assert_num_quer
     settings.PORTAL_REQUIRE_MFA = False
     first = make_juror(closed_call(), email="k@parisandco.example")
     client.force_login(first.user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(reverse("jury:home")).status_code == 200
     for _number in range(3):
         JuryMembership.objects.create(call=closed_call(), user=first.user)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         page = client.get(reverse("jury:home")).content.decode()
     assert page.count('<th scope="row">') == 4
 
@@ -133,13 +133,13 @@ def test_members_and_conflicts_pages_queries_do_not_grow(
     members = reverse("jury_bo:members", kwargs={"slug": call.slug})
     conflicts = reverse("jury_bo:conflicts", kwargs={"slug": call.slug})
     grow(1)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         organiser_client.get(members)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         organiser_client.get(conflicts)
     grow(3)
     assert Conflict.objects.count() == 16
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         organiser_client.get(members)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         organiser_client.get(conflicts)

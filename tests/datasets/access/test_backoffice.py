@@ -179,7 +179,7 @@ def test_grant_list_query_count_does_not_grow_with_rows(
 
     # user, organiser role, count, page of grants with key counts, datasets,
     # the keys' usage per project
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = organiser_client.get(GRANT_LIST)
 
     assert len(response.context["page"]) == size

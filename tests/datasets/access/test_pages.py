@@ -198,9 +198,9 @@ def test_access_list_query_count_does_not_grow_with_rows(
         issue_api_key(grant, name="b", actor=holder)
     login(client, holder)
 
-    # user, session, grants, their datasets, their keys with replacements,
+    # the session with its user, grants, their datasets, their keys with replacements,
     # the keys' usage, the charter in force and the projects' signatures
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(ACCESS_LIST)
 
     assert len(response.context["grants"]) == size

@@ -4,7 +4,7 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
-from django.contrib.sessions.base_session import AbstractBaseSession, BaseSessionManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -139,13 +139,6 @@ class PartnerRole(models.Model):
         return f"{self.user} ({self.organisation})"
 
 
-class SessionManager(BaseSessionManager):
-    """Every read of a session joins its user (``portal.accounts.sessions``)."""
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("user")
-
-
 class Session(AbstractBaseSession):
     """A signed-in (or anonymous) browser's session: Django's session row,
     plus the user it is signed in as, so that one query reads both.
@@ -161,8 +154,6 @@ class Session(AbstractBaseSession):
         related_name="+",
         verbose_name=_("user"),
     )
-
-    objects = SessionManager()
 
     class Meta(AbstractBaseSession.Meta):
         db_table = "accounts_session"

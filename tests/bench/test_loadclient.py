@@ -26,14 +26,19 @@ class FakeHandler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def fake_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeHandler)
+def serve(handler):
+    """A local server of ``handler`` in a thread: yields its port."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def fake_server():
+    yield from serve(FakeHandler)
 
 
 def test_percentile_nearest_rank():
@@ -110,12 +115,7 @@ class CountingHandler(BaseHTTPRequestHandler):
 @pytest.fixture
 def counting_server():
     CountingHandler.seen = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), CountingHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    yield from serve(CountingHandler)
 
 
 def test_burst_sends_every_request_once_and_reads_every_answer(counting_server):

@@ -6,16 +6,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_wsgi_imports_every_view_when_the_worker_starts():
-    # A fresh interpreter: in this one the views are imported already.
-    code = (
-        "import sys, portal.wsgi; "
-        "print(' '.join(m for m in ('datasets.api.views', "
-        "'applications.views.applicant', 'datasets.backoffice_views') "
-        "if m in sys.modules))"
-    )
+def run_fresh_worker(code):
+    """``code`` in a fresh interpreter with the test settings: what a worker
+    has once it has imported ``portal.wsgi`` (in this one, everything is)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
         env=env,
@@ -23,6 +18,15 @@ def test_wsgi_imports_every_view_when_the_worker_starts():
         text=True,
         check=True,
         timeout=120,
+    )
+
+
+def test_wsgi_imports_every_view_when_the_worker_starts():
+    result = run_fresh_worker(
+        "import sys, portal.wsgi; "
+        "print(' '.join(m for m in ('datasets.api.views', "
+        "'applications.views.applicant', 'datasets.backoffice_views') "
+        "if m in sys.modules))"
     )
     assert result.stdout.split() == [
         "datasets.api.views",
@@ -124,21 +128,11 @@ def test_manage_py_stays_on_development_settings():
 
 
 def test_wsgi_freezes_what_it_loads_so_that_full_collections_stay_short():
-    # A fresh interpreter: the objects loaded with the application (Django,
-    # the apps, the URLconf) are moved out of the collector's reach.
-    code = (
+    # The objects loaded with the application (Django, the apps, the
+    # URLconf) are moved out of the collector's reach.
+    result = run_fresh_worker(
         "import gc; before = gc.get_freeze_count(); import portal.wsgi; "
         "print(before, gc.get_freeze_count() > 100_000, "
         "sum(gc.get_count()) < 10_000)"
-    )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
     )
     assert result.stdout.split() == ["0", "True", "True"]

@@ -1,12 +1,15 @@
 """A session brings its user: one query reads both (portal.accounts.sessions),
 and every check of Django's still refuses whom it refused."""
 
+import datetime
+
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from portal.accounts.models import Session, User
 from portal.accounts.services import erase_user
@@ -125,3 +128,31 @@ def test_erasing_an_account_signs_it_out_everywhere():
     assert Session.objects.filter(session_key__in=[phone, laptop]).exists() is False
     assert list(Session.objects.values_list("session_key", flat=True)) == [kept]
     assert get_user(request_with(phone)).is_authenticated is False
+
+
+def test_the_user_read_with_the_session_is_the_whole_account():
+    lea = make_user("lea@example.org", full_name="Léa Fontaine", language="en")
+    request = request_with(signed_in_session(lea))
+
+    user = get_user(request)
+    stored = User.objects.get(pk=lea.pk)
+
+    assert [getattr(user, f.attname) for f in User._meta.concrete_fields] == [
+        getattr(stored, f.attname) for f in User._meta.concrete_fields
+    ]
+    assert user.language == "en"
+    assert user.date_joined.tzinfo is not None
+    assert user._state.adding is False and user._state.db == "default"
+
+
+def test_an_expired_session_starts_empty_under_a_new_key():
+    lea = make_user("lea@example.org")
+    key = signed_in_session(lea)
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    request = request_with(key)
+
+    assert get_user(request).is_authenticated is False
+    assert request.session.session_key is None
+    assert dict(request.session) == {}

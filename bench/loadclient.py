@@ -203,8 +203,9 @@ def burst(requests, *, host="127.0.0.1", port=8103, timeout=60):
     One thread and ``selectors``: the client costs the machine about 0.09 ms
     of CPU a request, where 150 threads of ``http.client`` took 0.54 to
     0.61 ms on the two vCPUs the server shares (150 GETs of the bare view,
-    4 sync workers), and their wake-ups waited on one interpreter lock. Each latency runs from its request's send
-    to the last byte of its answer (``Content-Length``, or the server closing).
+    4 sync workers), and their wake-ups waited on one interpreter lock.
+    Each latency runs from its request's send to the last byte of its answer
+    (``Content-Length``, or the server closing).
     """
     if host not in ALLOWED_HOSTS:
         raise ValueError(f"The bench only talks to the loopback, not {host!r}")

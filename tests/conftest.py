@@ -1,5 +1,8 @@
+from contextlib import contextmanager
+
 import pytest
 from allauth.account.models import EmailAddress
+from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 
 from portal.accounts.models import OrganiserRole, User
@@ -24,6 +27,30 @@ def redis_url(settings):
     """The real Redis of the suite: the embedded one, or the one ``REDIS_URL``
     names (CI). Never skipped: every run has a Redis."""
     return settings.REDIS_URL
+
+
+@pytest.fixture
+def real_worker(redis_url):
+    """``with real_worker():`` runs a Celery worker (in a thread) consuming
+    the suite's real Redis broker, tasks leaving eager mode meanwhile."""
+    from portal.celery import app
+
+    @contextmanager
+    def running(shutdown_timeout=10):
+        keys = ("broker_url", "result_backend", "task_always_eager")
+        previous = {key: app.conf[key] for key in keys}
+        app.conf.update(
+            broker_url=redis_url, result_backend=redis_url, task_always_eager=False
+        )
+        try:
+            with start_worker(
+                app, perform_ping_check=False, shutdown_timeout=shutdown_timeout
+            ):
+                yield
+        finally:
+            app.conf.update(previous)
+
+    return running
 
 
 def make_user(email, *, verified=True, password="correct-horse-battery", **extra):

@@ -10,10 +10,8 @@ included, and beat's sweep catches what a lost wake-up left.
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection
 
-from portal.celery import app
 from portal.outbox.models import OutgoingEmail
 from tests.conftest import make_user
 from workshops.models import Registration
@@ -99,31 +97,21 @@ def test_a_cancellation_or_a_promotion_before_the_sweep_replaces_its_email(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_sends_each_registration_one_email(production_wake, redis_url):
+def test_a_real_worker_sends_each_registration_one_email(production_wake, real_worker):
     workshop = WorkshopFactory(capacity=2)
     people = [make_user(f"worker-{n}@example.org") for n in range(5)]
-    previous = {
-        key: app.conf[key]
-        for key in ("broker_url", "result_backend", "task_always_eager")
-    }
-    app.conf.update(
-        broker_url=redis_url, result_backend=redis_url, task_always_eager=False
-    )
-    try:
-        with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
-            started = time.monotonic()
-            for person in people:
-                register(workshop, user=person)  # autocommit: wakes at once
-            # One wake-up for five registrations, its sweep a second later.
-            deadline = time.monotonic() + 20
-            while (
-                OutgoingEmail.objects.filter(about=workshop.slug).count() < 5
-                and time.monotonic() < deadline
-            ):
-                time.sleep(0.1)
-            waited = time.monotonic() - started
-    finally:
-        app.conf.update(previous)
+    with real_worker():
+        started = time.monotonic()
+        for person in people:
+            register(workshop, user=person)  # autocommit: wakes at once
+        # One wake-up for five registrations, its sweep a second later.
+        deadline = time.monotonic() + 20
+        while (
+            OutgoingEmail.objects.filter(about=workshop.slug).count() < 5
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+        waited = time.monotonic() - started
     assert _kinds(workshop) == [
         ("workshop-confirmed", "worker-0@example.org"),
         ("workshop-confirmed", "worker-1@example.org"),

@@ -192,18 +192,8 @@ def waitlist_position(registration):
     )
 
 
-def registration_problem(workshop, *, now):
-    """Why registration at ``workshop`` is closed now, or "" when open."""
-    if workshop.state != WorkshopState.PUBLISHED:
-        return _("This workshop is not open for registration.")
-    if now < workshop.registration_opens_at:
-        return _("Registration has not opened yet.")
-    if now >= workshop.registration_closes_at or now >= workshop.starts_at:
-        return _("Registration is closed.")
-    return ""
-
-
-# The outcomes of ``workshops_register`` that refuse, and their messages.
+# The outcomes of ``workshops_register`` that refuse, and their messages
+# (``registration_problem`` says the same for a workshop read in Python).
 _REFUSALS = {
     "unverified": gettext_lazy("Please verify your email address before registering."),
     "not_member": gettext_lazy("You are not a member of the team of this project."),
@@ -216,6 +206,17 @@ _REFUSALS = {
     "closed": gettext_lazy("Registration is closed."),
     "already": gettext_lazy("You are already registered for this workshop."),
 }
+
+
+def registration_problem(workshop, *, now):
+    """Why registration at ``workshop`` is closed now, or "" when open."""
+    if workshop.state != WorkshopState.PUBLISHED:
+        return str(_REFUSALS["not_published"])
+    if now < workshop.registration_opens_at:
+        return str(_REFUSALS["not_open"])
+    if now >= workshop.registration_closes_at or now >= workshop.starts_at:
+        return str(_REFUSALS["closed"])
+    return ""
 
 
 def register(workshop, *, user, project=None, now=None):
@@ -394,13 +395,12 @@ def send_due_registration_emails(*, batch=200):
                 return seen
             for pk, state, confirmed_at, waitlisted_at in rows:
                 if state == RegistrationState.CONFIRMED:
-                    send_registration_email(
-                        pk, state=state, at=emails.stamp(confirmed_at)
-                    )
+                    at = confirmed_at
                 elif state == RegistrationState.WAITLISTED:
-                    send_registration_email(
-                        pk, state=state, at=emails.stamp(waitlisted_at)
-                    )
+                    at = waitlisted_at
+                else:
+                    continue  # cancelled since: no registration email to send
+                send_registration_email(pk, state=state, at=emails.stamp(at))
             Registration.objects.filter(pk__in=[row[0] for row in rows]).update(
                 email_due=False
             )

@@ -5,11 +5,9 @@ import io
 import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from pypdf import PdfReader
 
 from portal.audit.models import AuditEvent
-from portal.celery import app
 from portal.dashboard.enums import ReportState
 from portal.dashboard.figures import Column, Figure
 from portal.dashboard.models import AnnualReport
@@ -137,28 +135,18 @@ def test_a_year_outside_the_list_is_refused_with_a_message(organiser_client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_builds_the_report(organiser, redis_url, settings, tmp_path):
+def test_the_worker_builds_the_report(organiser, real_worker, settings, tmp_path):
     """A real worker consumes the Redis broker and builds the PDF."""
     settings.MEDIA_ROOT = tmp_path / "media"
     make_programme(organiser)
-    previous = {
-        key: app.conf[key]
-        for key in ("broker_url", "result_backend", "task_always_eager")
-    }
-    app.conf.update(
-        broker_url=redis_url, result_backend=redis_url, task_always_eager=False
-    )
-    try:
-        with start_worker(app, perform_ping_check=False, shutdown_timeout=20):
-            report = request_annual_report(year=2025, actor=organiser)
-            deadline = time.monotonic() + 90
-            while time.monotonic() < deadline:
-                report.refresh_from_db()
-                if report.is_finished:
-                    break
-                time.sleep(0.5)
-    finally:
-        app.conf.update(previous)
+    with real_worker(shutdown_timeout=20):
+        report = request_annual_report(year=2025, actor=organiser)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            report.refresh_from_db()
+            if report.is_finished:
+                break
+            time.sleep(0.5)
 
     assert (report.state, report.progress, report.error) == (ReportState.DONE, 100, "")
     with report.file.open("rb") as handle:

@@ -9,7 +9,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -344,30 +343,20 @@ def test_broker_down_at_queue_time_loses_nothing(
 
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_retries_after_the_backoff_and_delivers_once(
-    smtp_server, redis_url, monkeypatch
+    smtp_server, real_worker, monkeypatch
 ):
     """Outside eager mode: the commit queues the task in Redis, a real worker
     meets a refusal, Celery redelivers it after the (shortened) back-off."""
     monkeypatch.setattr(services, "FIRST_BACKOFF_SECONDS", 1)
-    previous = {
-        key: app.conf[key]
-        for key in ("broker_url", "result_backend", "task_always_eager")
-    }
-    app.conf.update(
-        broker_url=redis_url, result_backend=redis_url, task_always_eager=False
-    )
     smtp_server.refuse(1)
-    try:
-        with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
-            email = queue_invitation()  # autocommit: on_commit runs at once
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                email.refresh_from_db()
-                if email.state != EmailState.QUEUED:
-                    break
-                time.sleep(0.2)
-    finally:
-        app.conf.update(previous)
+    with real_worker():
+        email = queue_invitation()  # autocommit: on_commit runs at once
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            email.refresh_from_db()
+            if email.state != EmailState.QUEUED:
+                break
+            time.sleep(0.2)
 
     assert (email.state, email.attempts) == ("sent", 2)
     assert email.last_error == "451 4.3.0 Mailbox temporarily unavailable"
